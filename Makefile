@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tbib: USB4/Thunderbolt ports of several PCs as one InfiniBand HCA.
+#
+#   make            tbib.ko for the newest installed kernel + tbibctl
+#   make check      install deps, build, unit tests, VM tests on every kernel
+#   make demo       two VMs, four links, perftest through tbib0
+#   make bench      benchmarks into bench/results/
+#
+# KVER=/KDIR= pick the kernel to build for, KERNELS= the kernels that
+# check and demo use, T= one test.
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+KERNELS ?= $(shell $(TOP)/scripts/kernels.sh)
+KVER ?= $(shell $(TOP)/scripts/kernels.sh newest)
+KDIR ?= /lib/modules/$(KVER)/build
+BUILD := $(TOP)/build
+KSRC_DIRS := kmod bond rail netlink
+W ?= 1
+
+.PHONY: all module modules tbibctl tools deps check unit demo bench clean \
+	install dkms-install sparse need-kernel check-run demo-run bench-run
+
+all: module tbibctl
+
+need-kernel:
+	@if [ -z "$(KVER)" ] || [ ! -f "$(KDIR)/Makefile" ]; then \
+		echo "tbib: no kernel headers found for '$(KVER)'." >&2; \
+		echo "tbib: install them: apt-get install linux-headers-amd64 (or run 'make deps')" >&2; \
+		exit 1; \
+	fi
+	@command -v gcc >/dev/null || { echo "tbib: no C compiler: apt-get install gcc make" >&2; exit 1; }
+
+# Kbuild writes objects next to the sources, so every kernel gets its own
+# copy of the tree (timestamps kept, so rebuilds stay incremental).
+module: need-kernel
+	@mkdir -p $(BUILD)/$(KVER)
+	@cp -pR $(TOP)/Kbuild $(addprefix $(TOP)/,$(KSRC_DIRS)) $(BUILD)/$(KVER)/
+	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KVER) W=$(W) $(if $(C),C=$(C)) modules
+	@echo "tbib: built $(BUILD)/$(KVER)/tbib.ko"
+
+modules:
+	@set -e; for k in $(KERNELS); do $(MAKE) -s module KVER=$$k; done
+
+sparse:
+	$(MAKE) module C=2
+
+tbibctl:
+	@if [ -f $(TOP)/tbibctl/Makefile ]; then $(MAKE) -C $(TOP)/tbibctl; fi
+
+# Userspace test programs that run inside the VMs (built on the host; the
+# guests use the host's libraries).
+tools:
+	@if [ -f $(TOP)/tests/tools/Makefile ]; then \
+		$(MAKE) -C $(TOP)/tests/tools OUT=$(BUILD)/tools; fi
+
+deps:
+	@$(TOP)/scripts/deps.sh
+
+unit:
+	$(MAKE) -C $(TOP)/tests/unit run
+
+# The targets below first install what is missing, then re-run make so
+# that KERNELS/KVER are computed after the kernels are installed.
+check demo bench:
+	@$(TOP)/scripts/deps.sh
+	@$(MAKE) --no-print-directory $@-run
+
+check-run:
+	@$(TOP)/tests/run $(if $(T),-t $(T)) -k "$(KERNELS)"
+
+demo-run: modules tbibctl tools
+	@$(TOP)/tests/vm/demo.sh -k "$(lastword $(KERNELS))"
+
+bench-run: modules tbibctl tools
+	@$(TOP)/bench/run $(if $(QUICK),--quick) -k "$(lastword $(KERNELS))"
+
+install: module tbibctl
+	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KVER) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KVER)
+	install -D -m 0755 $(TOP)/tbibctl/tbibctl $(DESTDIR)/usr/local/sbin/tbibctl
+
+dkms-install:
+	$(TOP)/scripts/dkms-install.sh
+
+clean:
+	rm -rf $(BUILD)
+	@if [ -f $(TOP)/tbibctl/Makefile ]; then $(MAKE) -C $(TOP)/tbibctl clean; fi
+	@if [ -f $(TOP)/tests/unit/Makefile ]; then $(MAKE) -C $(TOP)/tests/unit clean; fi
