@@ -1,0 +1,318 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run one guest test, tests/guest/NAME.sh, in QEMU (TCG) VMs booted on the
+# installed Debian kernel KVER.
+#
+#   run.sh -k KVER -t NAME [-o RESULTS_DIR] [-v]
+#
+# Exit 0 = pass, 1 = fail, 2 = harness error.  The logs of every VM
+# (kernel console, test output, QEMU's own messages) end up in RESULTS_DIR
+# (default results/vm/<KVER>/<NAME>/); on failure their tails are printed.
+# -v streams the test output of the VMs while they run.
+#
+# The test declares what it needs in a header line:
+#   # tbib-test: topology=single|pair links=N timeout=SECONDS [mem=MB] [smp=N]
+# single: one VM, no NIC (the test makes its own veths);
+# pair:   two VMs joined by N virtio-net links (QEMU datagram sockets on
+#         127.0.0.1); link L is ethL in both, 169.254.L.1 on vm0 and
+#         169.254.L.2 on vm1.
+# The test passes when every VM reports "TBIB-RESULT 0" on its second serial
+# port and no kernel console matches tests/vm/splat-patterns.
+set -u
+
+VM=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$VM/../.." && pwd)
+
+usage() {
+	echo "usage: $0 -k KVER -t NAME [-o RESULTS_DIR] [-v]" >&2
+	exit 2
+}
+herr() {
+	echo "ERROR ${NAME:-?} [${KVER:-?}]: $*" >&2
+	exit 2
+}
+
+KVER= NAME= RES= VERBOSE=0
+while getopts "k:t:o:v" o; do
+	case $o in
+	k) KVER=$OPTARG ;;
+	t) NAME=$OPTARG ;;
+	o) RES=$OPTARG ;;
+	v) VERBOSE=1 ;;
+	*) usage ;;
+	esac
+done
+[ -n "$KVER" ] && [ -n "$NAME" ] || usage
+TEST=$TOP/tests/guest/$NAME.sh
+[ -f "$TEST" ] || herr "no test $TEST"
+[ -f "/boot/vmlinuz-$KVER" ] || herr "no kernel /boot/vmlinuz-$KVER"
+[ -d "/lib/modules/$KVER/kernel" ] || herr "no modules in /lib/modules/$KVER"
+QEMU=$(command -v qemu-system-x86_64) || herr "qemu-system-x86_64 missing: run 'make deps'"
+command -v ss >/dev/null || herr "ss missing: run 'make deps' (iproute2)"
+RES=${RES:-$TOP/results/vm/$KVER/$NAME}
+
+# ---- the test's header ----
+TOPO=single LINKS= TIMEOUT=180 MEM= SMP=
+hdr=$(grep -m1 '^# tbib-test:' "$TEST" | sed 's/^# tbib-test://')
+for kv in $hdr; do
+	case $kv in
+	topology=single | topology=pair) TOPO=${kv#*=} ;;
+	links=[0-9]*) LINKS=${kv#*=} ;;
+	timeout=[0-9]*) TIMEOUT=${kv#*=} ;;
+	mem=[0-9]*) MEM=${kv#*=} ;;
+	smp=[0-9]*) SMP=${kv#*=} ;;
+	*) herr "bad tbib-test header item '$kv' in $TEST" ;;
+	esac
+done
+if [ "$TOPO" = pair ]; then
+	NVMS=2 LINKS=${LINKS:-1}
+	# two VMs on a 2-core host: one vCPU each keeps both running
+	MEM=${MEM:-512} SMP=${SMP:-1}
+else
+	NVMS=1 LINKS=0
+	MEM=${MEM:-768} SMP=${SMP:-2}
+fi
+MEM=${TBIB_VM_MEM:-$MEM}
+SMP=${TBIB_VM_SMP:-$SMP}
+[ "$LINKS" -le 16 ] || herr "at most 16 links"
+[ "$TOPO" = single ] || [ "$LINKS" -ge 1 ] || herr "pair needs links>=1"
+
+# ---- the image ----
+INITRD=$("$VM/mkinitramfs.sh" -k "$KVER") || herr "initramfs build failed"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tbib-vm.XXXXXX") || herr "mktemp"
+declare -a PIDS=() TAILS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${PIDS[@]}"; do
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.2
+		done
+		kill -KILL "$p" 2>/dev/null
+	done
+	[ -n "${WORK:-}" ] && rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM HUP
+
+# ---- UDP ports for the links, never shared with an overlapping run ----
+# Every harness instance takes the same lock while it picks ports and until
+# its QEMUs have bound them, so the check against ss is race free among us.
+LOCK=${TMPDIR:-/tmp}/tbib-vm-ports.lock
+declare -a PORTS=()
+pick_ports() {
+	local used n=$((NVMS * LINKS)) p
+	used=" $(ss -Hanu | awk '{n=split($4,a,":"); printf "%s ", a[n]}') "
+	PORTS=()
+	while [ ${#PORTS[@]} -lt "$n" ]; do
+		p=$((20000 + (RANDOM * 32768 + RANDOM) % 12000))
+		case "$used ${PORTS[*]} " in
+		*" $p "*) continue ;;
+		esac
+		PORTS+=("$p")
+	done
+}
+# port of VM v's end of link l
+port() { echo "${PORTS[$(($2 * NVMS + $1))]}"; }
+
+# ---- start the VMs ----
+mac() { printf '52:54:00:7b:%02x:%02x' "$1" "$2"; }
+start_vm() {
+	local v=$1 l args=()
+	local append="console=ttyS0,115200 panic=-1 printk.devkmsg=on"
+	append+=" TBIB_TEST=$NAME TBIB_ROLE=$v TBIB_VMS=$NVMS TBIB_LINKS=$LINKS"
+	append+=" TBIB_TIMEOUT=$GTIMEOUT"
+	for ((l = 0; l < LINKS; l++)); do
+		args+=(-netdev "dgram,id=l$l,local.type=inet,local.host=127.0.0.1,local.port=$(port "$v" "$l"),remote.type=inet,remote.host=127.0.0.1,remote.port=$(port $((1 - v)) "$l")")
+		args+=(-device "virtio-net-pci,netdev=l$l,mac=$(mac "$v" "$l"),romfile=")
+	done
+	: >"$WORK/vm$v.console.log"
+	: >"$WORK/vm$v.out.log"
+	"$QEMU" -nodefaults -no-user-config -name "tbib-$NAME-vm$v" \
+		-machine pc -accel tcg,tb-size=256 -cpu max -smp "$SMP" -m "$MEM" \
+		-kernel "/boot/vmlinuz-$KVER" -initrd "$INITRD" -append "$append" \
+		-display none -no-reboot \
+		-chardev "file,id=con,path=$WORK/vm$v.console.log" -serial chardev:con \
+		-chardev "file,id=out,path=$WORK/vm$v.out.log" -serial chardev:out \
+		"${args[@]}" </dev/null >"$WORK/vm$v.qemu.log" 2>&1 &
+	PIDS[v]=$!
+}
+ports_bound() {
+	local p b
+	b=" $(ss -Hanu | awk '{n=split($4,a,":"); printf "%s ", a[n]}') "
+	for p in "${PORTS[@]}"; do
+		case "$b" in *" $p "*) ;; *) return 1 ;; esac
+	done
+}
+
+# the guest stops its test early enough to report; the host kills at TIMEOUT
+GTIMEOUT=$((TIMEOUT - 20))
+[ "$GTIMEOUT" -ge 10 ] || GTIMEOUT=10
+START=$(date +%s)
+started=0
+for attempt in 1 2 3; do
+	exec 8>"$LOCK"
+	flock 8
+	[ "$TOPO" = pair ] && pick_ports
+	PIDS=()
+	for ((v = 0; v < NVMS; v++)); do
+		start_vm "$v"
+	done
+	ok=1
+	if [ "$TOPO" = pair ]; then
+		ok=0
+		for _ in $(seq 100); do
+			ports_bound && { ok=1; break; }
+			for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null || break 2; done
+			sleep 0.1
+		done
+	fi
+	flock -u 8
+	exec 8>&-
+	if [ $ok = 1 ]; then
+		started=1
+		break
+	fi
+	# somebody else took a port between ss and bind: start again
+	cleanup_pids=("${PIDS[@]}")
+	for p in "${cleanup_pids[@]}"; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	PIDS=()
+done
+[ $started = 1 ] || herr "QEMU did not start: $(tail -n 3 "$WORK/vm0.qemu.log" 2>/dev/null)"
+
+if [ $VERBOSE = 1 ]; then
+	for ((v = 0; v < NVMS; v++)); do
+		tail -n +1 -s 0.3 --pid="${PIDS[v]}" -f "$WORK/vm$v.out.log" |
+			sed -u "s/^/vm$v| /" &
+		TAILS+=($!)
+	done
+fi
+
+# ---- wait: all VMs down, the timeout, or a failure on one side ----
+PATTERNS=$WORK/.patterns
+grep -vE '^(#|[[:space:]]*$)' "$VM/splat-patterns" >"$PATTERNS"
+splats() { # FILE: matching lines, the harness's own lines excluded
+	grep -aE -f "$PATTERNS" "$1" | grep -avE 'tbib-(init|test)\['
+}
+result() { # VM: the rc it reported, or empty
+	tr -d '\r' <"$WORK/vm$1.out.log" | sed -n 's/^TBIB-RESULT \([0-9a-z-]*\)$/\1/p' | tail -n 1
+}
+alive() { kill -0 "${PIDS[$1]}" 2>/dev/null; }
+
+timed_out=0 abort_at=
+while :; do
+	running=0
+	for ((v = 0; v < NVMS; v++)); do
+		alive $v && running=$((running + 1))
+	done
+	[ $running = 0 ] && break
+	now=$(date +%s)
+	if [ $((now - START)) -ge "$TIMEOUT" ]; then
+		timed_out=1
+		break
+	fi
+	# A failed side, or a kernel splat anywhere, decides the result: leave
+	# the others a few seconds to log what they see, then stop them.
+	if [ -z "$abort_at" ]; then
+		for ((v = 0; v < NVMS; v++)); do
+			r=$(result $v)
+			if { [ -n "$r" ] && [ "$r" != 0 ]; } ||
+			   { ! alive $v && [ -z "$r" ]; } ||
+			   [ -n "$(splats "$WORK/vm$v.console.log" | head -n 1)" ]; then
+				abort_at=$((now + 10))
+			fi
+		done
+	elif [ "$now" -ge "$abort_at" ]; then
+		break
+	fi
+	sleep 0.5
+done
+ELAPSED=$(($(date +%s) - START))
+for p in "${PIDS[@]}"; do
+	kill -0 "$p" 2>/dev/null && kill -TERM "$p" 2>/dev/null
+done
+for p in "${PIDS[@]}"; do
+	wait "$p" 2>/dev/null
+done
+for p in "${TAILS[@]}"; do
+	wait "$p" 2>/dev/null
+done
+PIDS=()
+
+# ---- verdict ----
+status=pass
+reasons=()
+herror=0
+for ((v = 0; v < NVMS; v++)); do
+	r=$(result $v)
+	s=$(splats "$WORK/vm$v.console.log" | head -n 1)
+	echo "vm${v}_rc=${r:-none}" >>"$WORK/result"
+	if [ -n "$s" ]; then
+		status=fail
+		reasons+=("vm$v kernel splat: $(echo "$s" | sed 's/^\[[ 0-9.]*\] //' | cut -c1-100)")
+		echo "vm${v}_splat=$s" >>"$WORK/result"
+	fi
+	case $r in
+	0) ;;
+	setup-error)
+		status=fail herror=1
+		reasons+=("vm$v guest setup failed") ;;
+	"")
+		status=fail
+		if [ ! -s "$WORK/vm$v.console.log" ]; then
+			herror=1
+			reasons+=("vm$v QEMU failed: $(tail -n 1 "$WORK/vm$v.qemu.log")")
+		elif [ $timed_out = 1 ]; then
+			reasons+=("vm$v timeout after ${TIMEOUT}s")
+		else
+			reasons+=("vm$v never reported a result")
+		fi ;;
+	124)
+		status=fail
+		reasons+=("vm$v test timed out in the guest") ;;
+	*)
+		status=fail
+		reasons+=("vm$v test exit $r") ;;
+	esac
+done
+[ $herror = 1 ] && [ ${#reasons[@]} = 1 ] && status=error
+{
+	echo "status=$status"
+	echo "test=$NAME kver=$KVER topology=$TOPO vms=$NVMS links=$LINKS elapsed=$ELAPSED"
+	for r in "${reasons[@]}"; do echo "reason=$r"; done
+} >>"$WORK/result"
+
+# keep the logs (atomically replace an older run of the same test)
+mkdir -p "$(dirname "$RES")"
+NEW=$(mktemp -d "$RES.new.XXXXXX") && cp -p "$WORK"/* "$NEW"/ &&
+	rm -rf "$RES" && mv "$NEW" "$RES"
+
+if [ $status = pass ]; then
+	echo "PASS $NAME [$KVER] ${ELAPSED}s"
+	exit 0
+fi
+IFS=';' ; why="${reasons[*]}"; unset IFS
+echo "${status^^} $NAME [$KVER] ${ELAPSED}s: $why"
+per=$((36 / NVMS))
+for ((v = 0; v < NVMS; v++)); do
+	if [ -n "$(splats "$RES/vm$v.console.log" | head -n 1)" ]; then
+		echo "--- vm$v kernel splat ($RES/vm$v.console.log) ---"
+		first=$(grep -naE -f "$PATTERNS" "$RES/vm$v.console.log" |
+			grep -avE 'tbib-(init|test)\[' | head -n 1 | cut -d: -f1)
+		tail -n +"$((first > 2 ? first - 2 : 1))" "$RES/vm$v.console.log" | head -n $((per / 2))
+		echo "--- vm$v test output ($RES/vm$v.out.log) ---"
+		tail -n $((per / 2)) "$RES/vm$v.out.log"
+	else
+		echo "--- vm$v console ($RES/vm$v.console.log) ---"
+		tail -n $((per / 3)) "$RES/vm$v.console.log"
+		echo "--- vm$v test output ($RES/vm$v.out.log) ---"
+		tail -n $((per * 2 / 3)) "$RES/vm$v.out.log"
+	fi
+done
+[ $status = error ] && exit 2
+exit 1
