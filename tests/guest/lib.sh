@@ -206,12 +206,15 @@ gid_v4() {
 	fail "no IPv4 RoCEv2 GID on $dev port $port"
 }
 
-# perf_run NAME TIMEOUT CMD ARGS...: run a client/server RDMA tool (perftest,
-# ibv_*_pingpong) across the pair: vm0 is the server, vm1 the client and
-# gets the peer's address appended.  The client retries until the server
-# listens.  Output goes to stdout and /tmp/NAME.log; returns the tool's rc.
+# perf_run [-q] NAME TIMEOUT CMD ARGS...: run a client/server RDMA tool
+# (perftest, ibv_*_pingpong) across the pair: vm0 is the server, vm1 the
+# client and gets the peer's address appended.  The client retries until
+# the server listens.  Output goes to /tmp/NAME.log and, unless -q, to
+# stdout; returns the tool's rc.
 perf_run() {
-	local name=$1 t=$2 log=/tmp/$1.log rc end
+	local quiet=0 name t log rc end
+	[ "$1" = -q ] && { quiet=1; shift; }
+	name=$1 t=$2 log=/tmp/$1.log
 	shift 2
 	if [ "$TBIB_ROLE" = 0 ]; then
 		timeout "$t" "$@" >"$log" 2>&1
@@ -227,8 +230,13 @@ perf_run() {
 			sleep 0.5
 		done
 	fi
-	cat "$log"
+	[ $quiet = 1 ] || cat "$log"
 	return $rc
+}
+
+# perf_summary LOG: the column header and result lines of a perftest run
+perf_summary() {
+	awk '/#bytes/ { h = 1; print; next } h && $1 ~ /^[0-9]+$/ { print }' "$1"
 }
 
 # perf_bw LOG: "BW average[MB/sec]" of a perftest *_bw run

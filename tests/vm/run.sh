@@ -204,7 +204,7 @@ result() { # VM: the rc it reported, or empty
 }
 alive() { kill -0 "${PIDS[$1]}" 2>/dev/null; }
 
-timed_out=0 abort_at=
+timed_out=0 aborted=0 abort_at=
 while :; do
 	running=0
 	for ((v = 0; v < NVMS; v++)); do
@@ -228,6 +228,7 @@ while :; do
 			fi
 		done
 	elif [ "$now" -ge "$abort_at" ]; then
+		aborted=1
 		break
 	fi
 	sleep 0.5
@@ -269,6 +270,8 @@ for ((v = 0; v < NVMS; v++)); do
 			reasons+=("vm$v QEMU failed: $(tail -n 1 "$WORK/vm$v.qemu.log")")
 		elif [ $timed_out = 1 ]; then
 			reasons+=("vm$v timeout after ${TIMEOUT}s")
+		elif [ $aborted = 1 ]; then
+			reasons+=("vm$v stopped after a failure")
 		else
 			reasons+=("vm$v never reported a result")
 		fi ;;

@@ -1,0 +1,7 @@
+#!/bin/bash
+# tbib-test: topology=single timeout=30
+#
+# Harness self-test: never finishes; the harness must report a timeout.
+. /tests/lib.sh
+log "sleeping past the timeout"
+sleep 1000

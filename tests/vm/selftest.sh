@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Self-test of the VM harness on one kernel: proves that run.sh can fail.
+#   _ok        clean test                          -> must pass
+#   _fail      script exits 1                      -> must fail, "test exit 1"
+#   _warn      module WARNs on load, script exit 0 -> must fail, kernel splat
+#   _timeout   script never ends                   -> must fail, timeout
+#   _pairfail  pair, links checked, vm1 fails      -> must fail on vm1, quickly
+#
+#   selftest.sh -k KVER [-o RESULTS_DIR]
+# Exit 0 if every case behaved, 1 if not, 2 on a harness error.
+set -u
+VM=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$VM/../.." && pwd)
+KVER= RES=
+while getopts "k:o:" o; do
+	case $o in
+	k) KVER=$OPTARG ;;
+	o) RES=$OPTARG ;;
+	*) echo "usage: $0 -k KVER [-o RESULTS_DIR]" >&2; exit 2 ;;
+	esac
+done
+[ -n "$KVER" ] || { echo "usage: $0 -k KVER [-o RESULTS_DIR]" >&2; exit 2; }
+RES=${RES:-$TOP/results/vm/$KVER/selftest}
+
+bad=()
+# expect CASE RC REASON_ERE [MAX_SECONDS]
+expect() {
+	local t=$1 want=$2 why=$3 max=${4:-} out rc got el
+	out=$("$VM/run.sh" -k "$KVER" -t "$t" -o "$RES/$t" 2>&1)
+	rc=$?
+	got=$(head -n 1 <<<"$out")
+	if [ $rc = 2 ]; then
+		echo "$out" >&2
+		echo "ERROR selftest [$KVER]: harness error on $t" >&2
+		exit 2
+	fi
+	if [ $rc != "$want" ]; then
+		bad+=("$t: exit $rc, wanted $want")
+		echo "$out" | head -n 20 >&2
+	elif [ -n "$why" ] && ! grep -qE -- "$why" "$RES/$t/result"; then
+		bad+=("$t: failed for the wrong reason (wanted /$why/)")
+		cat "$RES/$t/result" >&2
+	elif [ -n "$max" ]; then
+		el=$(sed -n 's/.* elapsed=\([0-9]*\).*/\1/p' "$RES/$t/result")
+		[ "${el:-9999}" -le "$max" ] || bad+=("$t: took ${el}s, more than ${max}s")
+	fi
+	echo "  selftest $t: $got"
+}
+
+expect _ok 0 '^status=pass'
+expect _fail 1 '^reason=vm0 test exit 1$'
+expect _warn 1 '^vm0_splat=.*WARNING:.*tbib_warnmod'
+# the script itself succeeded: only the splat failed it
+grep -q '^vm0_rc=0$' "$RES/_warn/result" 2>/dev/null || bad+=("_warn: script did not exit 0")
+expect _timeout 1 '^reason=vm0 test timed out'
+# vm1 fails right after the links check; vm0 would wait 600 s at a
+# barrier and the test timeout is 150 s: the harness must cut it short
+expect _pairfail 1 '^reason=vm1 test exit 1$' 120
+
+if [ ${#bad[@]} = 0 ]; then
+	echo "PASS selftest [$KVER]"
+	exit 0
+fi
+IFS=';'
+echo "FAIL selftest [$KVER]: ${bad[*]}"
+exit 1
