@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Rail scheduler: picks, for each packet to a peer, the rail expected to
+ * finish sending it first (DESIGN.md 3.5).
+ *
+ * Finish time of a packet of B bytes on rail r:
+ *	(queued_r + B) / effective_rate_r
+ * where queued_r is what the rail has been given and not yet completed,
+ * and effective_rate_r is the rail's rate (link speed, or the delivery
+ * rate measured from ACKs once known) scaled by the administrator's
+ * weight (TBIB_SCHED_WEIGHT_UNIT = nominal, 0 = carries nothing new).
+ * Rails that are down, stopped (tx queue full) or whose MTU is smaller
+ * than the packet are skipped.  Ties rotate, so equal idle rails share.
+ *
+ * Integer arithmetic only (it runs in the kernel).  Not thread-safe: the
+ * peer serializes picks and accounting.
+ */
+#ifndef TBIB_SCHED_H
+#define TBIB_SCHED_H
+
+#include "portable.h"
+
+#define TBIB_SCHED_WEIGHT_UNIT	100		/* TBIB_WEIGHT_DEFAULT */
+#define TBIB_SCHED_WEIGHT_MAX	1000		/* TBIB_WEIGHT_MAX */
+#define TBIB_SCHED_DEFAULT_KBPS	10000000ULL	/* unknown link speed */
+#define TBIB_SCHED_MAX_KBPS	0xFFFFFFFFULL	/* ~4.3 Tbit/s */
+
+struct tbib_sched_rail {
+	bool present;		/* slot in use */
+	bool up;		/* operational, bound to the peer */
+	bool stopped;		/* tx queue stopped: skip for now */
+	u32 weight;		/* 0..TBIB_SCHED_WEIGHT_MAX */
+	u32 mtu;		/* largest packet the rail takes, bytes */
+	u64 link_kbps;		/* nominal link speed, 0 = unknown */
+	u64 meas_kbps;		/* rate measured from ACKs, 0 = none yet */
+	u64 queued;		/* bytes given to the rail, not completed */
+	u64 picked_bytes;	/* totals of tbib_sched_queued() */
+	u64 picked_pkts;
+};
+
+struct tbib_sched {
+	struct tbib_sched_rail rail[TBIB_MAX_RAILS];
+	u32 last;		/* last rail picked, for tie rotation */
+};
+
+void tbib_sched_init(struct tbib_sched *s);
+
+/* Add (or re-add) a rail: up, not stopped, nothing queued. */
+int tbib_sched_rail_add(struct tbib_sched *s, u8 rail, u64 link_kbps,
+			u32 weight, u32 mtu);
+void tbib_sched_rail_del(struct tbib_sched *s, u8 rail);
+
+int tbib_sched_set_weight(struct tbib_sched *s, u8 rail, u32 weight);
+int tbib_sched_set_link(struct tbib_sched *s, u8 rail, u64 link_kbps);
+int tbib_sched_set_mtu(struct tbib_sched *s, u8 rail, u32 mtu);
+int tbib_sched_set_up(struct tbib_sched *s, u8 rail, bool up);
+int tbib_sched_set_stopped(struct tbib_sched *s, u8 rail, bool stopped);
+
+/*
+ * Rail that finishes a packet of bytes first, or -ENOLINK if no rail can
+ * take it.  tbib_sched_pick_excl() avoids the rails in excl_mask unless
+ * no other rail qualifies (a retransmission prefers another rail).
+ */
+int tbib_sched_pick(struct tbib_sched *s, u32 bytes);
+int tbib_sched_pick_excl(struct tbib_sched *s, u32 bytes, u32 excl_mask);
+
+/* Accounting: bytes handed to a rail, and bytes it has finished. */
+void tbib_sched_queued(struct tbib_sched *s, u8 rail, u32 bytes);
+void tbib_sched_completed(struct tbib_sched *s, u8 rail, u32 bytes);
+
+/*
+ * Feed a delivery-rate sample: bytes acknowledged for the rail over ns.
+ * A sample above the current estimate is always taken in; a lower one
+ * only if the rail was busy (backlogged) the whole interval, since an
+ * idle rail delivers less than it could.  Smoothed (1/4 gain).
+ */
+void tbib_sched_rate_sample(struct tbib_sched *s, u8 rail, u64 bytes, u64 ns,
+			    bool busy);
+
+/* Rate the scheduler uses for a rail, kbit/s, weight applied. */
+u64 tbib_sched_eff_kbps(const struct tbib_sched *s, u8 rail);
+
+/* Usable rails (present, up, weight > 0) as a bitmask. */
+u32 tbib_sched_usable(const struct tbib_sched *s);
+
+#endif /* TBIB_SCHED_H */
