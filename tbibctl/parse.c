@@ -343,14 +343,26 @@ static int parse_ifname(struct args *a, const char *s, char *out)
 	return 0;
 }
 
-/* RAIL: a number is an id, anything else the netdev of a netdev rail. */
+/*
+ * RAIL: a number (all decimal digits, or 0x and hex digits) is an id,
+ * anything else the netdev of a netdev rail (netdev names may start with
+ * a digit: "1x" is a netdev).
+ */
+static bool numeric(const char *s)
+{
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return s[2] && strspn(s + 2, "0123456789abcdefABCDEF") ==
+			       strlen(s + 2);
+	return strspn(s, "0123456789") == strlen(s);
+}
+
 static int parse_rail(struct args *a)
 {
 	const char *s = need(a, "rail (id or netdev name)");
 
 	if (!s)
 		return -1;
-	if (s[0] >= '0' && s[0] <= '9') {
+	if (*s && numeric(s)) {
 		if (tb_parse_u32(s, 0, UINT32_MAX, &a->req->rail_id)) {
 			usage_op(a->err, a->req->op,
 				 "invalid rail id \"%s\" (0..4294967295)", s);
