@@ -160,16 +160,6 @@ static int show_one(struct nl_msg *msg, void *arg)
 	return 0;
 }
 
-int tb_dev_check(struct tb_ctx *ctx, const char *name)
-{
-	struct tb_req req = { .op = TB_OP_DEV_SHOW, .has = TB_HAS_DEV };
-	char what[TBIB_DEV_NAME_MAX + 32];
-
-	snprintf(req.dev, sizeof(req.dev), "%s", name);
-	snprintf(what, sizeof(what), "cannot find device %s", name);
-	return tb_nl_request(ctx, &req, NULL, NULL, what);
-}
-
 int tb_dev_exec(struct tb_ctx *ctx, const struct tb_req *req)
 {
 	struct show s = { .ctx = ctx, .stats = ctx->opts.stats || req->stats };

@@ -32,6 +32,7 @@ static const struct {
 	{ TBIB_CMD_RAIL_SET, TB_MON_RAIL, "set", "rail_set" },
 	{ TBIB_CMD_PEER_NEW, TB_MON_PEER, "new", "peer_new" },
 	{ TBIB_CMD_PEER_DEL, TB_MON_PEER, "del", "peer_del" },
+	{ TBIB_CMD_PEER_SET, TB_MON_PEER, "set", "peer_set" },
 };
 
 struct mon {

@@ -33,8 +33,7 @@ int tb_msg_cmd(const struct tb_req *req, bool *dump)
 	case TB_OP_RAIL_SET:
 		return TBIB_CMD_RAIL_SET;
 	case TB_OP_RAIL_SHOW:
-		/* One rail by id is a do; by netdev it is found in a dump. */
-		*dump = !(req->has & TB_HAS_RAIL_ID);
+		*dump = !(req->has & (TB_HAS_RAIL_ID | TB_HAS_RAIL_IF));
 		return TBIB_CMD_RAIL_GET;
 	case TB_OP_STATS:
 		*dump = true;
@@ -54,12 +53,14 @@ static int put_dev(struct nl_msg *msg, int attr, const struct tb_req *req)
 	return nla_put_string(msg, attr, req->dev);
 }
 
-static int put_rail_id(struct nl_msg *msg, const struct tb_req *req)
+/* A rail is named by its id or by its netdev; the kernel takes both. */
+static int put_rail(struct nl_msg *msg, const struct tb_req *req)
 {
-	/* A rail named by netdev must have been resolved to its id. */
-	if (!(req->has & TB_HAS_RAIL_ID))
-		return -NLE_INVAL;
-	return nla_put_u32(msg, TBIB_A_RAIL_ID, req->rail_id);
+	if (req->has & TB_HAS_RAIL_ID)
+		return nla_put_u32(msg, TBIB_A_RAIL_ID, req->rail_id);
+	if (req->has & TB_HAS_RAIL_IF)
+		return nla_put_string(msg, TBIB_A_RAIL_IFNAME, req->rail_if);
+	return -NLE_INVAL;
 }
 
 #define TRY(x) do { int r_ = (x); if (r_ < 0) return r_; } while (0)
@@ -106,25 +107,33 @@ int tb_msg_build(struct nl_msg *msg, int family, const struct tb_req *req)
 			TRY(nla_put(msg, TBIB_A_RAIL_PEER_MAC, 6, req->mac));
 		if (req->has & TB_HAS_CSUM)
 			TRY(nla_put_u8(msg, TBIB_A_RAIL_CSUM, req->csum));
+		if (req->has & TB_HAS_ADMIN)
+			TRY(nla_put_u8(msg, TBIB_A_RAIL_ADMIN_STATE,
+				       req->admin));
 		break;
 	case TB_OP_RAIL_DEL:
 		TRY(put_dev(msg, TBIB_A_RAIL_DEV_NAME, req));
-		TRY(put_rail_id(msg, req));
+		TRY(put_rail(msg, req));
 		break;
 	case TB_OP_RAIL_SET:
 		TRY(put_dev(msg, TBIB_A_RAIL_DEV_NAME, req));
-		TRY(put_rail_id(msg, req));
+		TRY(put_rail(msg, req));
 		if (req->has & TB_HAS_WEIGHT)
 			TRY(nla_put_u32(msg, TBIB_A_RAIL_WEIGHT, req->weight));
 		if (req->has & TB_HAS_ADMIN)
 			TRY(nla_put_u8(msg, TBIB_A_RAIL_ADMIN_STATE,
 				       req->admin));
+		if (req->has & TB_HAS_CSUM)
+			TRY(nla_put_u8(msg, TBIB_A_RAIL_CSUM, req->csum));
+		/* all zeroes: bind to any peer again */
+		if (req->has & TB_HAS_MAC)
+			TRY(nla_put(msg, TBIB_A_RAIL_PEER_MAC, 6, req->mac));
 		break;
 	case TB_OP_RAIL_SHOW:
 	case TB_OP_STATS:
 		TRY(put_dev(msg, TBIB_A_RAIL_DEV_NAME, req));
-		if (req->has & TB_HAS_RAIL_ID)
-			TRY(nla_put_u32(msg, TBIB_A_RAIL_ID, req->rail_id));
+		if (req->has & (TB_HAS_RAIL_ID | TB_HAS_RAIL_IF))
+			TRY(put_rail(msg, req));
 		break;
 	case TB_OP_PEER_SHOW:
 		TRY(put_dev(msg, TBIB_A_PEER_DEV_NAME, req));

@@ -30,6 +30,7 @@ struct talk {
 	void *arg;
 	bool done;
 	bool fn_failed;
+	bool intr;		/* NLM_F_DUMP_INTR seen */
 	int err;		/* positive errno from the kernel, 0 = none */
 	char msg[256];		/* extack message, "" = none */
 	int bad_attr;		/* attribute type the kernel pointed at */
@@ -152,6 +153,16 @@ static int on_finish(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/* The configuration changed while the dump was being built. */
+static int on_dump_intr(struct nl_msg *msg, void *arg)
+{
+	struct talk *t = arg;
+
+	(void)msg;
+	t->intr = true;
+	return NL_OK;	/* still a valid object: go on to NL_CB_VALID */
+}
+
 static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct talk *t = arg;
@@ -199,6 +210,7 @@ int tb_nl_talk(struct tb_ctx *ctx, struct nl_msg *msg, tb_reply_fn fn,
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &t);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &t);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &t);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, &t);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &t);
 
 	r = nl_send_auto(ctx->sk, msg);
@@ -219,6 +231,8 @@ int tb_nl_talk(struct tb_ctx *ctx, struct nl_msg *msg, tb_reply_fn fn,
 		}
 	}
 	nl_cb_put(cb);
+	if (t.intr && !t.err)
+		tb_err("warning: the configuration changed during the dump; the list may be inconsistent");
 	if (t.err) {
 		tb_nl_last_errno = t.err;
 		report(&t, what);

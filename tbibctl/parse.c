@@ -71,14 +71,11 @@ static const struct tb_word rail_add_kws[] = {
 	{ "weight", KW_WEIGHT },
 	{ "peer", KW_PEER },
 	{ "csum", KW_CSUM },
-	{ NULL, 0 }
-};
-
-static const struct tb_word rail_set_kws[] = {
-	{ "weight", KW_WEIGHT },
 	{ "state", KW_STATE },
 	{ NULL, 0 }
 };
+
+#define rail_set_kws rail_add_kws
 
 static const struct tb_word on_off[] = {
 	{ "on", 1 },
@@ -119,12 +116,12 @@ static const struct {
 	{ TB_OP_DEV_SHOW, TB_TOPIC_DEV, "dev show [NAME] [-s]" },
 	{ TB_OP_DEV_SET, TB_TOPIC_DEV, "dev set NAME lid N" },
 	{ TB_OP_RAIL_ADD, TB_TOPIC_RAIL,
-	  "rail add DEV netdev IFNAME [weight W] [peer MAC] [csum on|off]" },
+	  "rail add DEV netdev IFNAME [weight W] [peer MAC] [csum on|off] [state up|down]" },
 	{ TB_OP_RAIL_ADD, TB_TOPIC_RAIL,
-	  "rail add DEV usb4 DOMAIN-ROUTE [weight W]" },
+	  "rail add DEV usb4 DOMAIN-ROUTE [weight W] [state up|down]" },
 	{ TB_OP_RAIL_DEL, TB_TOPIC_RAIL, "rail del DEV RAIL" },
 	{ TB_OP_RAIL_SET, TB_TOPIC_RAIL,
-	  "rail set DEV RAIL [weight W] [state up|down]" },
+	  "rail set DEV RAIL [weight W] [state up|down] [csum on|off] [peer MAC|any]" },
 	{ TB_OP_RAIL_SHOW, TB_TOPIC_RAIL, "rail show [DEV [RAIL]] [-s]" },
 	{ TB_OP_PEER_SHOW, TB_TOPIC_PEER, "peer show [DEV] [-s]" },
 	{ TB_OP_STATS, TB_TOPIC_STATS,
@@ -166,6 +163,7 @@ static const char *const topic_notes[] = {
 	"RAIL   := rail id, or the IFNAME of a netdev rail\n"
 	"W      := relative share of the traffic, 0..1000 (default 100)\n"
 	"MAC    := only bind to the peer with this unicast address\n"
+	"          (rail set ... peer any: bind to any peer again)\n"
 	"DOMAIN-ROUTE := USB4 XDomain, e.g. 0-1\n",
 	[TB_TOPIC_PEER] = NULL,
 	[TB_TOPIC_STATS] =
@@ -581,6 +579,65 @@ static int parse_dev(struct args *a)
 
 /* ---- rail ---- */
 
+/* One keyword of rail add / rail set and its value. */
+static int parse_rail_kw(struct args *a, int kw)
+{
+	struct tb_req *req = a->req;
+	const char *s;
+	int v;
+
+	if (kw == KW_WEIGHT)
+		return parse_weight_kw(a);
+	if (req->op == TB_OP_RAIL_ADD && kw != KW_STATE &&
+	    req->rail_type != TBIB_RAIL_TYPE_NETDEV) {
+		usage_op(a->err, req->op, "\"%s\" only applies to netdev rails",
+			 kw == KW_PEER ? "peer" : "csum");
+		return -1;
+	}
+	switch (kw) {
+	case KW_PEER:
+		if (once(a, TB_HAS_MAC, "peer"))
+			return -1;
+		s = need(a, "MAC after \"peer\"");
+		if (!s)
+			return -1;
+		/* rail set: "peer any" lifts the restriction (zero MAC) */
+		if (req->op == TB_OP_RAIL_SET && !strcmp(s, "any")) {
+			memset(req->mac, 0, sizeof(req->mac));
+			return 0;
+		}
+		if (tb_parse_mac(s, req->mac)) {
+			usage_op(a->err, req->op,
+				 "invalid peer MAC \"%s\" (unicast aa:bb:cc:dd:ee:ff%s)",
+				 s, req->op == TB_OP_RAIL_SET ? " or any" : "");
+			return -1;
+		}
+		return 0;
+	case KW_CSUM:
+		if (once(a, TB_HAS_CSUM, "csum"))
+			return -1;
+		s = need(a, "on or off after \"csum\"");
+		if (!s)
+			return -1;
+		v = match_or_fail(a->err, req->op, "csum value", s, on_off);
+		if (v < 0)
+			return -1;
+		req->csum = (uint8_t)v;
+		return 0;
+	default:	/* KW_STATE */
+		if (once(a, TB_HAS_ADMIN, "state"))
+			return -1;
+		s = need(a, "up or down after \"state\"");
+		if (!s)
+			return -1;
+		v = match_or_fail(a->err, req->op, "state", s, up_down);
+		if (v < 0)
+			return -1;
+		req->admin = (uint8_t)v;
+		return 0;
+	}
+}
+
 static int parse_rail_add(struct args *a)
 {
 	struct tb_req *req = a->req;
@@ -613,43 +670,13 @@ static int parse_rail_add(struct args *a)
 	}
 
 	while (more(a)) {
-		s = a->argv[a->i];
-		kw = match_or_fail(a->err, req->op, "keyword", s,
+		kw = match_or_fail(a->err, req->op, "keyword", a->argv[a->i],
 				   rail_add_kws);
 		if (kw < 0)
 			return TB_EXIT_USAGE;
 		a->i++;
-		if (kw == KW_WEIGHT) {
-			if (parse_weight_kw(a))
-				return TB_EXIT_USAGE;
-			continue;
-		}
-		if (req->rail_type != TBIB_RAIL_TYPE_NETDEV)
-			return usage_op(a->err, req->op,
-					"\"%s\" only applies to netdev rails",
-					kw == KW_PEER ? "peer" : "csum");
-		if (kw == KW_PEER) {
-			if (once(a, TB_HAS_MAC, "peer"))
-				return TB_EXIT_USAGE;
-			s = need(a, "MAC after \"peer\"");
-			if (!s)
-				return TB_EXIT_USAGE;
-			if (tb_parse_mac(s, req->mac))
-				return usage_op(a->err, req->op,
-						"invalid peer MAC \"%s\" (unicast aa:bb:cc:dd:ee:ff)",
-						s);
-		} else {
-			if (once(a, TB_HAS_CSUM, "csum"))
-				return TB_EXIT_USAGE;
-			s = need(a, "on or off after \"csum\"");
-			if (!s)
-				return TB_EXIT_USAGE;
-			kw = match_or_fail(a->err, req->op, "csum value", s,
-					   on_off);
-			if (kw < 0)
-				return TB_EXIT_USAGE;
-			req->csum = (uint8_t)kw;
-		}
+		if (parse_rail_kw(a, kw))
+			return TB_EXIT_USAGE;
 	}
 	return TB_EXIT_OK;
 }
@@ -657,34 +684,21 @@ static int parse_rail_add(struct args *a)
 static int parse_rail_set(struct args *a)
 {
 	struct tb_req *req = a->req;
-	const char *s;
 	int kw;
 
 	if (parse_dev_name(a, "device name") || parse_rail(a))
 		return TB_EXIT_USAGE;
 	while (more(a)) {
-		s = a->argv[a->i];
-		kw = match_or_fail(a->err, req->op, "keyword", s,
+		kw = match_or_fail(a->err, req->op, "keyword", a->argv[a->i],
 				   rail_set_kws);
 		if (kw < 0)
 			return TB_EXIT_USAGE;
 		a->i++;
-		if (kw == KW_WEIGHT) {
-			if (parse_weight_kw(a))
-				return TB_EXIT_USAGE;
-			continue;
-		}
-		if (once(a, TB_HAS_ADMIN, "state"))
+		if (parse_rail_kw(a, kw))
 			return TB_EXIT_USAGE;
-		s = need(a, "up or down after \"state\"");
-		if (!s)
-			return TB_EXIT_USAGE;
-		kw = match_or_fail(a->err, req->op, "state", s, up_down);
-		if (kw < 0)
-			return TB_EXIT_USAGE;
-		req->admin = (uint8_t)kw;
 	}
-	if (!(req->has & (TB_HAS_WEIGHT | TB_HAS_ADMIN)))
+	if (!(req->has & (TB_HAS_WEIGHT | TB_HAS_ADMIN | TB_HAS_CSUM |
+			  TB_HAS_MAC)))
 		return usage_op(a->err, req->op, "nothing to set");
 	return TB_EXIT_OK;
 }

@@ -51,6 +51,12 @@ int tb_peer_parse(struct nl_msg *msg, struct tb_peer_info *p)
 			}
 			p->rails[p->num_rails++] = nla_get_u32(a);
 			break;
+		case TBIB_A_PEER_LID_CONFLICT:
+			if (len < 1)
+				return -NLE_INVAL;
+			p->lid_conflict = nla_get_u8(a);
+			p->has_conflict = true;
+			break;
 		case TBIB_A_PEER_STATS:
 			err = tb_stats_parse(a, &p->stats);
 			if (err < 0)
@@ -78,6 +84,8 @@ void tb_peer_print(const struct tb_peer_info *p, bool stats, FILE *f)
 		fprintf(f, " dev %s", p->dev);
 	if (p->has_lid)
 		fprintf(f, " lid %u", p->lid);
+	if (p->has_conflict && p->lid_conflict)
+		fprintf(f, " lid_conflict");
 	fprintf(f, " rails ");
 	if (!p->num_rails)
 		fputs("none", f);
@@ -105,6 +113,8 @@ void tb_peer_json(struct tb_json *j, const char *key,
 	}
 	if (p->has_lid)
 		tb_json_u64(j, "lid", p->lid);
+	if (p->has_conflict)
+		tb_json_bool(j, "lid_conflict", p->lid_conflict);
 	tb_json_arr_open(j, "rails");
 	for (i = 0; i < p->num_rails; i++)
 		tb_json_u64(j, NULL, p->rails[i]);
@@ -144,12 +154,8 @@ int tb_peer_exec(struct tb_ctx *ctx, const struct tb_req *req)
 	struct show s = { .ctx = ctx, .stats = ctx->opts.stats || req->stats };
 	int r;
 
-	if (req->has & TB_HAS_DEV) {
-		r = tb_dev_check(ctx, req->dev);
-		if (r)
-			return r;
+	if (req->has & TB_HAS_DEV)
 		s.dev = req->dev;
-	}
 	tb_list_begin(&s.list, ctx->out, ctx->opts.json, ctx->opts.pretty);
 	r = tb_nl_request(ctx, req, show_one, &s, "cannot list peers");
 	tb_list_end(&s.list, r == TB_EXIT_OK);

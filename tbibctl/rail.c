@@ -2,9 +2,8 @@
 /*
  * tbibctl rail: add, delete, change and show the rails of a device.
  *
- * A rail may be named by its id or, for netdev rails, by its netdev; the
- * kernel addresses rails by id only, so a netdev name is resolved here
- * from a dump of the device's rails.
+ * A rail is named by its id or, for netdev rails, by its netdev; both go
+ * to the kernel as they are (TBIB_A_RAIL_ID / TBIB_A_RAIL_IFNAME).
  */
 #include <string.h>
 #include <netlink/netlink.h>
@@ -192,20 +191,14 @@ void tb_rail_json(struct tb_json *j, const char *key,
 	tb_json_obj_close(j);
 }
 
-/*
- * One walk over rail replies, used for show (print) and for resolving a
- * netdev name (remember the id).  Dumps are filtered here as well as in
- * the kernel, so an older kernel that ignores the filter still works.
- */
+/* Rail replies of a show; the kernel filters dumps by device, and so
+ * does this, in case a reply strays. */
 struct walk {
 	struct tb_ctx *ctx;
 	const char *dev;	/* NULL = all devices */
-	const char *ifname;	/* NULL = all rails */
 	bool print;
 	bool stats;
 	struct tb_list list;
-	unsigned int found;
-	uint32_t id;
 };
 
 static int walk_one(struct nl_msg *msg, void *arg)
@@ -219,12 +212,6 @@ static int walk_one(struct nl_msg *msg, void *arg)
 	}
 	if (w->dev && r.has_dev && strcmp(w->dev, r.dev))
 		return 0;
-	if (w->ifname && (!r.has_ifname || strcmp(w->ifname, r.ifname)))
-		return 0;
-	w->found++;
-	w->id = r.id;
-	if (!w->print)
-		return 0;
 	if (w->ctx->opts.json)
 		tb_rail_json(tb_list_item(&w->list), NULL, &r, w->stats);
 	else
@@ -232,37 +219,18 @@ static int walk_one(struct nl_msg *msg, void *arg)
 	return 0;
 }
 
-int tb_rail_resolve(struct tb_ctx *ctx, const char *dev, const char *ifname,
-		    uint32_t *id)
-{
-	struct tb_req req = { .op = TB_OP_RAIL_SHOW, .has = TB_HAS_DEV };
-	struct walk w = { .ctx = ctx, .dev = dev, .ifname = ifname };
-	int r;
-
-	r = tb_dev_check(ctx, dev);
-	if (r)
-		return r;
-	snprintf(req.dev, sizeof(req.dev), "%s", dev);
-	r = tb_nl_request(ctx, &req, walk_one, &w, "cannot list rails");
-	if (r)
-		return r;
-	if (!w.found) {
-		tb_err("device %s has no rail on netdev %s", dev, ifname);
-		return TB_EXIT_FAIL;
-	}
-	*id = w.id;
-	return TB_EXIT_OK;
-}
-
 int tb_rail_exec(struct tb_ctx *ctx, const struct tb_req *req)
 {
 	struct walk w = { .ctx = ctx, .print = true,
 			  .stats = ctx->opts.stats || req->stats };
 	char what[TBIB_DEV_NAME_MAX + IF_NAMESIZE + 64];
-	struct tb_req q = *req;
-	const char *verb;
+	char rail[IF_NAMESIZE + 16];
 	int r;
 
+	if (req->has & TB_HAS_RAIL_IF)
+		snprintf(rail, sizeof(rail), "on %s", req->rail_if);
+	else
+		snprintf(rail, sizeof(rail), "%u", req->rail_id);
 	switch (req->op) {
 	case TB_OP_RAIL_ADD:
 		snprintf(what, sizeof(what), "cannot add rail %s to %s",
@@ -271,47 +239,28 @@ int tb_rail_exec(struct tb_ctx *ctx, const struct tb_req *req)
 		return tb_nl_request(ctx, req, NULL, NULL, what);
 	case TB_OP_RAIL_DEL:
 	case TB_OP_RAIL_SET:
-		verb = req->op == TB_OP_RAIL_DEL ? "delete" : "change";
-		if (req->has & TB_HAS_RAIL_IF) {
-			r = tb_rail_resolve(ctx, req->dev, req->rail_if,
-					    &q.rail_id);
-			if (r)
-				return r;
-			q.has |= TB_HAS_RAIL_ID;
-			snprintf(what, sizeof(what),
-				 "cannot %s rail %u (%s) of %s", verb,
-				 q.rail_id, req->rail_if, req->dev);
-		} else {
-			snprintf(what, sizeof(what), "cannot %s rail %u of %s",
-				 verb, req->rail_id, req->dev);
-		}
-		return tb_nl_request(ctx, &q, NULL, NULL, what);
+		snprintf(what, sizeof(what), "cannot %s rail %s of %s",
+			 req->op == TB_OP_RAIL_DEL ? "delete" : "change",
+			 rail, req->dev);
+		return tb_nl_request(ctx, req, NULL, NULL, what);
 	case TB_OP_RAIL_SHOW:
 		break;
 	default:
 		return TB_EXIT_FAIL;
 	}
 
-	if (req->has & TB_HAS_DEV) {
-		r = tb_dev_check(ctx, req->dev);
-		if (r)
-			return r;
+	if (req->has & TB_HAS_DEV)
 		w.dev = req->dev;
-	}
-	if (req->has & TB_HAS_RAIL_IF)
-		w.ifname = req->rail_if;
-	if (req->has & TB_HAS_RAIL_ID)
-		snprintf(what, sizeof(what), "cannot find rail %u of %s",
-			 req->rail_id, req->dev);
+	if (req->has & (TB_HAS_RAIL_ID | TB_HAS_RAIL_IF))
+		snprintf(what, sizeof(what), "cannot find rail %s of %s",
+			 rail, req->dev);
+	else if (req->has & TB_HAS_DEV)
+		snprintf(what, sizeof(what), "cannot list rails of %s",
+			 req->dev);
 	else
 		snprintf(what, sizeof(what), "cannot list rails");
 	tb_list_begin(&w.list, ctx->out, ctx->opts.json, ctx->opts.pretty);
 	r = tb_nl_request(ctx, req, walk_one, &w, what);
-	if (r == TB_EXIT_OK && w.ifname && !w.found) {
-		tb_err("device %s has no rail on netdev %s", req->dev,
-		       req->rail_if);
-		r = TB_EXIT_FAIL;
-	}
 	tb_list_end(&w.list, r == TB_EXIT_OK);
 	return r;
 }

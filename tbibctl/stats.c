@@ -182,7 +182,9 @@ static int take(struct tb_ctx *ctx, const struct tb_req *req,
 	s->dev = (req->has & TB_HAS_DEV) ? req->dev : NULL;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	*t = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	return tb_nl_request(ctx, req, sample_one, s, "cannot read rails");
+	return tb_nl_request(ctx, req, sample_one, s,
+			     s->dev ? "cannot read the rails of the device" :
+				      "cannot read rails");
 }
 
 static const struct tb_rail_info *find(const struct sample *s,
@@ -352,11 +354,6 @@ int tb_stats_exec(struct tb_ctx *ctx, const struct tb_req *req)
 	uint32_t n = 0;
 	int r;
 
-	if (req->has & TB_HAS_DEV) {
-		r = tb_dev_check(ctx, req->dev);
-		if (r)
-			return r;
-	}
 	stop = 0;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);

@@ -271,9 +271,10 @@ struct tb_rail_info {
 
 struct tb_peer_info {
 	char dev[TBIB_DEV_NAME_MAX];
-	bool has_dev, has_guid, has_lid;
+	bool has_dev, has_guid, has_lid, has_conflict;
 	uint64_t guid;
 	uint32_t lid;
+	uint8_t lid_conflict;
 	unsigned int num_rails;
 	bool rails_truncated;
 	uint32_t rails[TB_PEER_RAILS_MAX];
@@ -307,9 +308,7 @@ void tb_peer_json(struct tb_json *j, const char *key,
 
 /*
  * Fill msg (allocated by the caller) with the genl header and attributes
- * of req's kernel command.  rail_id overrides a rail named by ifname
- * once it is resolved (pass 0 when req names the rail by id).
- * Returns 0 or a negative libnl error.
+ * of req's kernel command.  Returns 0 or a negative libnl error.
  */
 int tb_msg_build(struct nl_msg *msg, int family, const struct tb_req *req);
 int tb_msg_cmd(const struct tb_req *req, bool *dump);
@@ -350,10 +349,7 @@ extern int tb_nl_last_errno;
 /* ---- per-object command runners ---- */
 
 int tb_dev_exec(struct tb_ctx *ctx, const struct tb_req *req);
-int tb_dev_check(struct tb_ctx *ctx, const char *name);
 int tb_rail_exec(struct tb_ctx *ctx, const struct tb_req *req);
-int tb_rail_resolve(struct tb_ctx *ctx, const char *dev, const char *ifname,
-		    uint32_t *id);
 int tb_peer_exec(struct tb_ctx *ctx, const struct tb_req *req);
 int tb_stats_exec(struct tb_ctx *ctx, const struct tb_req *req);
 int tb_monitor_exec(struct tb_ctx *ctx, const struct tb_req *req);

@@ -134,8 +134,10 @@ static void test_requests(void)
 	CHECK(gh->cmd == TBIB_CMD_RAIL_DEL && HAS_U32(TBIB_A_RAIL_ID, 4) &&
 	      HAS_STR(TBIB_A_RAIL_DEV_NAME, "tbib0") && nattrs() == 2,
 	      "rail del");
-	/* a rail named by netdev must be resolved first */
-	CHECK(build("rail del tbib0 veth0") < 0, "unresolved rail del");
+	CHECK(!build("rail del tbib0 veth0"), "b");
+	CHECK(gh->cmd == TBIB_CMD_RAIL_DEL &&
+	      HAS_STR(TBIB_A_RAIL_IFNAME, "veth0") && !tb[TBIB_A_RAIL_ID] &&
+	      nattrs() == 2, "rail del by netdev");
 
 	CHECK(!build("rail set tbib0 3 weight 0 state down"), "b");
 	CHECK(gh->cmd == TBIB_CMD_RAIL_SET && HAS_U32(TBIB_A_RAIL_ID, 3) &&
@@ -145,6 +147,15 @@ static void test_requests(void)
 	CHECK(!build("rail set tbib0 3 state up"), "b");
 	CHECK(HAS_U8(TBIB_A_RAIL_ADMIN_STATE, TBIB_ADMIN_UP) &&
 	      !tb[TBIB_A_RAIL_WEIGHT], "rail set state only");
+	CHECK(!build("rail set tbib0 veth1 csum off peer any"), "b");
+	CHECK(HAS_STR(TBIB_A_RAIL_IFNAME, "veth1") &&
+	      HAS_U8(TBIB_A_RAIL_CSUM, 0) && tb[TBIB_A_RAIL_PEER_MAC] &&
+	      nla_len(tb[TBIB_A_RAIL_PEER_MAC]) == 6 &&
+	      !memcmp(nla_data(tb[TBIB_A_RAIL_PEER_MAC]), "\0\0\0\0\0\0", 6)
+	      && nattrs() == 4, "rail set csum + peer any");
+	CHECK(!build("rail add tbib0 netdev veth0 state down"), "b");
+	CHECK(HAS_U8(TBIB_A_RAIL_ADMIN_STATE, TBIB_ADMIN_DOWN),
+	      "rail add state down");
 
 	CHECK(!build("rail show"), "b");
 	CHECK(gh->cmd == TBIB_CMD_RAIL_GET && (flags() & NLM_F_DUMP) &&
@@ -156,8 +167,8 @@ static void test_requests(void)
 	CHECK(!(flags() & NLM_F_DUMP) && HAS_U32(TBIB_A_RAIL_ID, 2),
 	      "rail get one");
 	CHECK(!build("rail show tbib0 veth0"), "b");
-	CHECK((flags() & NLM_F_DUMP) && !tb[TBIB_A_RAIL_ID],
-	      "rail by netdev is a dump");
+	CHECK(!(flags() & NLM_F_DUMP) && !tb[TBIB_A_RAIL_ID] &&
+	      HAS_STR(TBIB_A_RAIL_IFNAME, "veth0"), "rail get by netdev");
 
 	CHECK(!build("peer show tbib0"), "b");
 	CHECK(gh->cmd == TBIB_CMD_PEER_GET && (flags() & NLM_F_DUMP) &&
@@ -335,6 +346,7 @@ static void test_peer_reply(void)
 	nla_put_string(m, TBIB_A_PEER_DEV_NAME, "tbib0");
 	nla_put_u64(m, TBIB_A_PEER_GUID, 0x0002c90300a01b2dULL);
 	nla_put_u32(m, TBIB_A_PEER_LID, 2);
+	nla_put_u8(m, TBIB_A_PEER_LID_CONFLICT, 0);
 	nla_put_u32(m, TBIB_A_PEER_RAIL, 1);
 	nla_put_u32(m, TBIB_A_PEER_RAIL, 2);
 	CHECK(tb_peer_parse(m, &p) == 0 && p.num_rails == 2, "peer parse");
@@ -348,7 +360,8 @@ static void test_peer_reply(void)
 	tb_peer_json(&j, NULL, &p, false);
 	fclose(f);
 	CHECK(!strcmp(out, "{\"dev\":\"tbib0\",\"guid\":\"0002:c903:00a0:1b2d\","
-		      "\"lid\":2,\"rails\":[1,2]}\n"), "peer json: %s", out);
+		      "\"lid\":2,\"lid_conflict\":false,\"rails\":[1,2]}\n"),
+	      "peer json: %s", out);
 	nlmsg_free(m);
 
 	/* hundreds of rails to one peer: kept up to the limit, flagged */

@@ -247,7 +247,13 @@ static void test_rail(void)
 	    "ambiguous csum value \"o\"");
 	BAD("rail add tbib0 netdev veth0 csum", "missing on or off");
 	BAD("rail add tbib0 netdev veth0 bogus 1", "unknown keyword");
-	BAD("rail add tbib0 netdev veth0 state up", "unknown keyword");
+	OK("rail add tbib0 netdev veth0 state down");
+	CHECK((req.has & TB_HAS_ADMIN) && req.admin == TBIB_ADMIN_DOWN,
+	      "rail add state down");
+	OK("rail add tbib0 usb4 0-1 st up");
+	CHECK((req.has & TB_HAS_ADMIN) && req.admin == TBIB_ADMIN_UP,
+	      "usb4 rail add state up");
+	BAD("rail add tbib0 netdev veth0 peer any", "invalid peer MAC");
 	BAD("rail add tbib0 usb4 0-1 peer 02:00:00:00:00:01",
 	    "only applies to netdev rails");
 	BAD("rail add tbib0 usb4 0-1 csum on",
@@ -310,7 +316,18 @@ static void test_rail(void)
 	BAD("rail set tbib0 1 state", "missing up or down");
 	BAD("rail set tbib0 1 state up state down", "given twice");
 	BAD("rail set tbib0 1 weight 2000", "invalid weight");
-	BAD("rail set tbib0 1 csum on", "unknown keyword \"csum\"");
+	OK("rail set tbib0 1 csum on");
+	CHECK((req.has & TB_HAS_CSUM) && req.csum == 1 &&
+	      !(req.has & TB_HAS_WEIGHT), "rail set csum");
+	OK("rail set tbib0 1 peer 02:00:00:00:00:07");
+	CHECK((req.has & TB_HAS_MAC) && req.mac[5] == 7, "rail set peer");
+	OK("rail set tbib0 veth0 peer any");
+	CHECK((req.has & TB_HAS_MAC) && !req.mac[0] && !req.mac[5],
+	      "rail set peer any = zero MAC");
+	BAD("rail set tbib0 1 peer ff:ff:ff:ff:ff:ff", "invalid peer MAC");
+	BAD("rail set tbib0 1 frob 1", "unknown keyword \"frob\"");
+	OK("rail set tbib0 1 s d");
+	CHECK(req.admin == TBIB_ADMIN_DOWN, "s d = state down");
 	BAD("rail set tbib0", "missing rail");
 	BAD("rail s tbib0", "ambiguous rail command \"s\"");
 	BAD("rail frob", "unknown rail command");
