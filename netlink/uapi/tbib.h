@@ -31,6 +31,7 @@ enum tbib_cmd {
 	TBIB_CMD_PEER_GET,	/* do + dump */
 	TBIB_CMD_PEER_NEW,	/* event only */
 	TBIB_CMD_PEER_DEL,	/* event only */
+	TBIB_CMD_PEER_SET,	/* event only: a peer's LID or conflict changed */
 
 	__TBIB_CMD_MAX,
 	TBIB_CMD_MAX = __TBIB_CMD_MAX - 1
@@ -112,6 +113,7 @@ enum tbib_a_peer {
 	TBIB_A_PEER_LID,	/* u32 */
 	TBIB_A_PEER_RAIL,	/* u32, multi-attr: ids of the rails to it */
 	TBIB_A_PEER_STATS,	/* nest, enum tbib_a_stats */
+	TBIB_A_PEER_LID_CONFLICT, /* u8, 1 when the LID is ours or another peer's */
 
 	__TBIB_A_PEER_MAX,
 	TBIB_A_PEER_MAX = __TBIB_A_PEER_MAX - 1

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Peer objects: see peer.h. */
+
+#include <linux/slab.h>
+
+#include "peer.h"
+#include "rail.h"
+#include "nl.h"
+#include "transport.h"
+
+struct tbib_peer *tbib_peer_find_lid_rcu(struct tbib_dev *dev, u32 lid)
+{
+	struct tbib_peer *peer;
+
+	list_for_each_entry_rcu(peer, &dev->peers, node)
+		if (READ_ONCE(peer->lid) == lid && !READ_ONCE(peer->dead))
+			return peer;
+	return NULL;
+}
+
+struct tbib_peer *tbib_peer_find_guid(struct tbib_dev *dev, u64 guid)
+{
+	struct tbib_peer *peer;
+
+	lockdep_assert_held(&tbib_cfg_lock);
+	list_for_each_entry(peer, &dev->peers, node)
+		if (peer->guid == guid)
+			return peer;
+	return NULL;
+}
+
+struct tbib_peer *tbib_peer_find_id(struct tbib_dev *dev, u32 id)
+{
+	struct tbib_peer *peer;
+
+	lockdep_assert_held(&tbib_cfg_lock);
+	list_for_each_entry(peer, &dev->peers, node)
+		if (peer->id == id)
+			return peer;
+	return NULL;
+}
+
+void tbib_peer_get(struct tbib_peer *peer)
+{
+	kref_get(&peer->ref);
+}
+
+static void tbib_peer_free_rcu(struct rcu_head *head)
+{
+	struct tbib_peer *peer = container_of(head, struct tbib_peer, rcu);
+
+	kfree(rcu_access_pointer(peer->rails));
+	tbib_stats_free(&peer->stats);
+	kfree(peer);
+}
+
+static void tbib_peer_release(struct kref *ref)
+{
+	struct tbib_peer *peer = container_of(ref, struct tbib_peer, ref);
+
+	/* RCU readers may still walk past it in dev->peers. */
+	call_rcu(&peer->rcu, tbib_peer_free_rcu);
+}
+
+void tbib_peer_put(struct tbib_peer *peer)
+{
+	kref_put(&peer->ref, tbib_peer_release);
+}
+
+struct tbib_peer *tbib_peer_create(struct tbib_dev *dev, u64 guid, u64 gen,
+				   u32 lid)
+{
+	struct tbib_peer_rails *rails;
+	struct tbib_peer *peer;
+
+	lockdep_assert_held(&tbib_cfg_lock);
+
+	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
+	rails = kzalloc(sizeof(*rails), GFP_KERNEL);
+	if (!peer || !rails || tbib_stats_init(&peer->stats)) {
+		kfree(rails);
+		kfree(peer);
+		return NULL;
+	}
+	kref_init(&peer->ref);
+	peer->dev = dev;
+	peer->guid = guid;
+	peer->generation = gen;
+	peer->lid = lid;
+	peer->id = dev->next_peer_id++;
+	RCU_INIT_POINTER(peer->rails, rails);
+	list_add_tail_rcu(&peer->node, &dev->peers);
+	dev->num_peers++;
+	tbib_nl_peer_event(peer, TBIB_CMD_PEER_NEW);
+	tbib_dev_check_lid_conflict(dev);
+	return peer;
+}
+
+/* Replaces the rail set of @peer by the old one +@add / -@del. */
+static int tbib_peer_update_rails(struct tbib_peer *peer,
+				  struct tbib_rail *add, struct tbib_rail *del)
+{
+	struct tbib_peer_rails *old, *new;
+	unsigned int i, n = 0;
+
+	old = rcu_dereference_protected(peer->rails,
+					lockdep_is_held(&tbib_cfg_lock));
+	new = kzalloc(struct_size(new, rail, old->num + 1), GFP_KERNEL);
+	if (!new)
+		return -ENOMEM;
+	for (i = 0; i < old->num; i++)
+		if (old->rail[i] != del && old->rail[i] != add)
+			new->rail[n++] = old->rail[i];
+	if (add)
+		new->rail[n++] = add;
+	new->num = n;
+	rcu_assign_pointer(peer->rails, new);
+	kfree_rcu(old, rcu);
+	return 0;
+}
+
+int tbib_peer_add_rail(struct tbib_peer *peer, struct tbib_rail *rail)
+{
+	lockdep_assert_held(&tbib_cfg_lock);
+	return tbib_peer_update_rails(peer, rail, NULL);
+}
+
+static void tbib_peer_delete(struct tbib_peer *peer)
+{
+	struct tbib_dev *dev = peer->dev;
+	struct tbib_peer_rails *rails;
+
+	/*
+	 * Empty the rail set: a transport holding a reference to the dead
+	 * peer must never reach a rail that is freed later.
+	 */
+	rails = rcu_dereference_protected(peer->rails,
+					  lockdep_is_held(&tbib_cfg_lock));
+	WRITE_ONCE(rails->num, 0);
+	WRITE_ONCE(peer->dead, true);
+	list_del_rcu(&peer->node);
+	dev->num_peers--;
+	tbib_transport_peer_gone(peer);
+	tbib_nl_peer_event(peer, TBIB_CMD_PEER_DEL);
+	/* Counted from here on by the device (see stats.h). */
+	tbib_stats_fold(&dev->stats, &peer->stats);
+	tbib_dev_check_lid_conflict(dev);
+	tbib_peer_put(peer);
+}
+
+void tbib_peer_del_rail(struct tbib_peer *peer, struct tbib_rail *rail)
+{
+	struct tbib_peer_rails *rails;
+	unsigned int i, n;
+
+	lockdep_assert_held(&tbib_cfg_lock);
+
+	rails = rcu_dereference_protected(peer->rails,
+					  lockdep_is_held(&tbib_cfg_lock));
+	for (i = 0, n = 0; i < rails->num; i++)
+		if (rails->rail[i] != rail)
+			n++;
+	if (!n) {
+		tbib_peer_delete(peer);
+		return;
+	}
+	if (tbib_peer_update_rails(peer, NULL, rail)) {
+		/*
+		 * No memory for a smaller array: remove the rail in place.  A
+		 * reader may see the last entry twice, never a freed rail.
+		 */
+		for (i = 0; i < rails->num; i++)
+			if (rails->rail[i] == rail)
+				WRITE_ONCE(rails->rail[i],
+					   rails->rail[rails->num - 1]);
+		WRITE_ONCE(rails->num, rails->num - 1);
+	}
+}
+
+void tbib_peer_reset(struct tbib_peer *peer)
+{
+	struct tbib_dev *dev = peer->dev;
+	struct tbib_rail *rail;
+
+	lockdep_assert_held(&tbib_cfg_lock);
+
+	/* Hold it: unbinding the last rail deletes (and puts) the peer. */
+	tbib_peer_get(peer);
+	list_for_each_entry(rail, &dev->rails, node)
+		if (rcu_access_pointer(rail->peer) == peer)
+			tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING);
+	if (!peer->dead)
+		tbib_peer_delete(peer);
+	tbib_peer_put(peer);
+}
+
+void tbib_peer_set_lid(struct tbib_peer *peer, u32 lid)
+{
+	lockdep_assert_held(&tbib_cfg_lock);
+
+	if (peer->lid == lid)
+		return;
+	WRITE_ONCE(peer->lid, lid);
+	tbib_nl_peer_event(peer, TBIB_CMD_PEER_SET);
+	tbib_dev_check_lid_conflict(peer->dev);
+}
+
+void tbib_peer_del_all(struct tbib_dev *dev)
+{
+	struct tbib_peer *peer, *tmp;
+
+	lockdep_assert_held(&tbib_cfg_lock);
+	list_for_each_entry_safe(peer, tmp, &dev->peers, node)
+		tbib_peer_delete(peer);
+}

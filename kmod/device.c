@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Creation, lookup and removal of tbib devices, and the port state derived
+ * from their rails.
+ */
+
+#include <linux/delay.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+
+#include "tbib.h"
+#include "nl.h"
+#include "peer.h"
+#include "rail.h"
+#include "transport.h"
+#include "hello.h"
+#include "verbs.h"
+
+static u32 tbib_next_dev_id;	/* cfg lock */
+
+u32 tbib_lid_from_guid(u64 guid)
+{
+	u64 h = guid ^ (guid >> 32);
+
+	h ^= h >> 16;
+	return (u32)(h % (TBIB_LID_MAX - TBIB_LID_MIN + 1)) + TBIB_LID_MIN;
+}
+
+/* A random EUI-64: locally administered, unicast. */
+static u64 tbib_random_guid(void)
+{
+	u64 guid = get_random_u64();
+
+	guid &= ~(1ULL << 56);	/* I/G bit: individual */
+	guid |= 1ULL << 57;	/* U/L bit: locally administered */
+	return guid;
+}
+
+/*
+ * IB rates as NCCL and perftest compute them: per-lane Mbit/s of each
+ * ib_port_speed and the lane count of each ib_port_width.
+ */
+static const struct {
+	u16 speed;
+	u32 mbps;
+} tbib_ib_speeds[] = {
+	{ IB_SPEED_SDR, 2500 },	{ IB_SPEED_DDR, 5000 },
+	{ IB_SPEED_QDR, 10000 }, { IB_SPEED_FDR, 14000 },
+	{ IB_SPEED_EDR, 25000 }, { IB_SPEED_HDR, 50000 },
+	{ IB_SPEED_NDR, 100000 },
+};
+
+static const struct {
+	u8 width;
+	u32 lanes;
+} tbib_ib_widths[] = {
+	{ IB_WIDTH_1X, 1 }, { IB_WIDTH_2X, 2 }, { IB_WIDTH_4X, 4 },
+	{ IB_WIDTH_8X, 8 }, { IB_WIDTH_12X, 12 },
+};
+
+/* Nearest IB speed x width to @mbps (ties: fewer lanes, lower speed). */
+static void tbib_rate_to_ib(u64 mbps, u16 *speed, u8 *width)
+{
+	u64 best = U64_MAX;
+	int s, w;
+
+	*speed = IB_SPEED_SDR;
+	*width = IB_WIDTH_1X;
+	if (!mbps)
+		return;
+	for (w = 0; w < ARRAY_SIZE(tbib_ib_widths); w++) {
+		for (s = 0; s < ARRAY_SIZE(tbib_ib_speeds); s++) {
+			u64 r = (u64)tbib_ib_speeds[s].mbps *
+				tbib_ib_widths[w].lanes;
+			u64 d = r > mbps ? r - mbps : mbps - r;
+
+			if (d < best) {
+				best = d;
+				*speed = tbib_ib_speeds[s].speed;
+				*width = tbib_ib_widths[w].width;
+			}
+		}
+	}
+}
+
+/*
+ * Queues an IB async event.  ib_core flushes its event workqueue while
+ * unregistering, after the registration refcount dropped to zero; holding
+ * that refcount while queueing guarantees the event is flushed before the
+ * device can be freed.
+ */
+static void tbib_dev_dispatch(struct tbib_dev *dev, enum ib_event_type type)
+{
+	struct ib_event ev = {
+		.device = &dev->ibdev,
+		.event = type,
+		.element.port_num = 1,
+	};
+
+	if (!ib_device_try_get(&dev->ibdev))
+		return;
+	ib_dispatch_event(&ev);
+	ib_device_put(&dev->ibdev);
+}
+
+void tbib_dev_port_event(struct tbib_dev *dev)
+{
+	struct tbib_port old, new = {};
+	bool carrier = false;
+	struct tbib_rail *rail;
+	unsigned int up = 0;
+
+	lockdep_assert_held(&tbib_cfg_lock);
+
+	list_for_each_entry(rail, &dev->rails, node) {
+		if (rail->carrier && rail->admin_up)
+			carrier = true;
+		if (rail->oper_state == TBIB_RAIL_STATE_UP) {
+			up++;
+			if (rail->weight)
+				new.rate_mbps += rail->rate_mbps;
+		}
+	}
+	new.state = up ? IB_PORT_ACTIVE : IB_PORT_DOWN;
+	if (up)
+		new.phys_state = IB_PORT_PHYS_STATE_LINK_UP;
+	else if (carrier)
+		new.phys_state = IB_PORT_PHYS_STATE_POLLING;
+	else
+		new.phys_state = IB_PORT_PHYS_STATE_DISABLED;
+	tbib_rate_to_ib(new.rate_mbps, &new.active_speed, &new.active_width);
+	new.lid = dev->lid;
+
+	spin_lock_bh(&dev->port_lock);
+	old = dev->port;
+	dev->port = new;
+	spin_unlock_bh(&dev->port_lock);
+
+	if (dev->life != TBIB_DEV_LIVE)
+		return;
+	if (old.state != new.state)
+		tbib_dev_dispatch(dev, new.state == IB_PORT_ACTIVE ?
+				  IB_EVENT_PORT_ACTIVE : IB_EVENT_PORT_ERR);
+	if (old.lid != new.lid)
+		tbib_dev_dispatch(dev, IB_EVENT_LID_CHANGE);
+	if (old.state != new.state || old.lid != new.lid ||
+	    old.rate_mbps != new.rate_mbps)
+		tbib_nl_dev_event(dev, TBIB_CMD_DEV_SET);
+}
+
+void tbib_dev_check_lid_conflict(struct tbib_dev *dev)
+{
+	struct tbib_peer *peer, *other;
+	bool conflict = false;
+
+	lockdep_assert_held(&tbib_cfg_lock);
+
+	list_for_each_entry(peer, &dev->peers, node) {
+		bool clash = peer->lid == dev->lid;
+
+		if (clash)
+			conflict = true;
+		list_for_each_entry(other, &dev->peers, node)
+			if (other != peer && other->lid == peer->lid)
+				clash = true;
+		if (clash && !peer->lid_conflict)
+			pr_warn("tbib: %s: peer %016llx uses LID 0x%x, which is %s\n",
+				tbib_dev_name(dev), peer->guid, peer->lid,
+				peer->lid == dev->lid ? "ours" :
+				"also used by another peer");
+		peer->lid_conflict = clash;
+	}
+	if (conflict == dev->lid_conflict)
+		return;
+	dev->lid_conflict = conflict;
+	if (dev->life == TBIB_DEV_LIVE)
+		tbib_nl_dev_event(dev, TBIB_CMD_DEV_SET);
+}
+
+int tbib_dev_set_lid(struct tbib_dev *dev, u32 lid)
+{
+	lockdep_assert_held(&tbib_cfg_lock);
+
+	if (dev->lid == lid)
+		return 0;
+	WRITE_ONCE(dev->lid, lid);
+	tbib_dev_check_lid_conflict(dev);
+	/* Tell the peers at once instead of waiting for the next keepalive. */
+	tbib_hello_announce(dev);
+	tbib_dev_port_event(dev);
+	return 0;
+}
+
+struct tbib_dev *tbib_dev_find_name(const char *name)
+{
+	struct tbib_dev *dev;
+
+	lockdep_assert_held(&tbib_cfg_lock);
+	list_for_each_entry(dev, &tbib_devs, node)
+		if (dev->life == TBIB_DEV_LIVE &&
+		    !strcmp(tbib_dev_name(dev), name))
+			return dev;
+	return NULL;
+}
+
+struct tbib_dev *tbib_dev_find_index(u32 index)
+{
+	struct tbib_dev *dev;
+
+	lockdep_assert_held(&tbib_cfg_lock);
+	list_for_each_entry(dev, &tbib_devs, node)
+		if (dev->life == TBIB_DEV_LIVE && dev->ibdev.index == index)
+			return dev;
+	return NULL;
+}
+
+void tbib_dev_stats_total(struct tbib_dev *dev, u64 *out)
+{
+	struct tbib_rail *rail;
+	struct tbib_peer *peer;
+
+	lockdep_assert_held(&tbib_cfg_lock);
+	tbib_stats_accumulate(&dev->stats, out);
+	list_for_each_entry(rail, &dev->rails, node)
+		tbib_stats_accumulate(&rail->stats, out);
+	list_for_each_entry(peer, &dev->peers, node)
+		tbib_stats_accumulate(&peer->stats, out);
+}
+
+/*
+ * ops.dealloc_driver: ib_core calls it once the device is unregistered
+ * (every client and user context is gone), or from ib_dealloc_device()
+ * when registration failed; the device memory is freed right after.
+ */
+static void tbib_dev_dealloc(struct ib_device *ibdev)
+{
+	struct tbib_dev *dev = to_tbib_dev(ibdev);
+	bool was_live;
+
+	mutex_lock(&tbib_cfg_lock);
+	was_live = dev->life == TBIB_DEV_LIVE;
+	dev->life = TBIB_DEV_DEAD;	/* no new rails from now on */
+	list_del_init(&dev->node);
+	mutex_unlock(&tbib_cfg_lock);
+
+	tbib_transport_dev_teardown(dev);
+	tbib_rail_del_all(dev);
+
+	mutex_lock(&tbib_cfg_lock);
+	tbib_peer_del_all(dev);
+	if (was_live)
+		tbib_nl_dev_event(dev, TBIB_CMD_DEV_DEL);
+	mutex_unlock(&tbib_cfg_lock);
+
+	/* Peers are freed after a grace period; their stats went to ours. */
+	synchronize_rcu();
+	tbib_stats_free(&dev->stats);
+}
+
+static const struct ib_device_ops tbib_dev_ops = {
+	.dealloc_driver = tbib_dev_dealloc,
+};
+
+static bool tbib_guid_in_use(u64 guid)
+{
+	struct tbib_dev *dev;
+
+	list_for_each_entry(dev, &tbib_devs, node)
+		if (dev->life != TBIB_DEV_DEAD && dev->guid == guid)
+			return true;
+	return false;
+}
+
+int tbib_dev_new(const struct tbib_dev_params *p, struct tbib_dev **out,
+		 struct netlink_ext_ack *extack)
+{
+	struct ib_device *other;
+	struct tbib_dev *dev;
+	int ret;
+
+	if (p->name) {
+		other = ib_device_get_by_name(p->name, RDMA_DRIVER_UNKNOWN);
+		if (other) {
+			ib_device_put(other);
+			NL_SET_ERR_MSG(extack, "an RDMA device with this name exists");
+			return -EEXIST;
+		}
+	}
+
+	dev = ib_alloc_device(tbib_dev, ibdev);
+	if (!dev) {
+		NL_SET_ERR_MSG(extack, "out of memory");
+		return -ENOMEM;
+	}
+	INIT_LIST_HEAD(&dev->node);
+	INIT_LIST_HEAD(&dev->rails);
+	INIT_LIST_HEAD(&dev->peers);
+	spin_lock_init(&dev->port_lock);
+	dev->life = TBIB_DEV_NEW;
+	dev->next_rail_id = 1;
+	dev->next_peer_id = 1;
+	dev->generation = get_random_u64();
+	dev->port.state = IB_PORT_DOWN;
+	dev->port.phys_state = IB_PORT_PHYS_STATE_DISABLED;
+	dev->port.active_speed = IB_SPEED_SDR;
+	dev->port.active_width = IB_WIDTH_1X;
+	ret = tbib_stats_init(&dev->stats);
+	if (ret) {
+		/* dealloc_driver is not set yet: plain free. */
+		ib_dealloc_device(&dev->ibdev);
+		NL_SET_ERR_MSG(extack, "out of memory");
+		return ret;
+	}
+
+	mutex_lock(&tbib_cfg_lock);
+	dev->guid = p->guid;
+	if (dev->guid && tbib_guid_in_use(dev->guid)) {
+		mutex_unlock(&tbib_cfg_lock);
+		tbib_stats_free(&dev->stats);
+		ib_dealloc_device(&dev->ibdev);
+		NL_SET_ERR_MSG(extack, "another tbib device has this GUID");
+		return -EEXIST;
+	}
+	while (!dev->guid || tbib_guid_in_use(dev->guid))
+		dev->guid = tbib_random_guid();
+	dev->lid = p->lid ? p->lid : tbib_lid_from_guid(dev->guid);
+	dev->port.lid = dev->lid;
+	dev->id = ++tbib_next_dev_id;
+	list_add_tail(&dev->node, &tbib_devs);
+	mutex_unlock(&tbib_cfg_lock);
+
+	dev->ibdev.node_type = RDMA_NODE_IB_CA;
+	dev->ibdev.phys_port_cnt = 1;
+	dev->ibdev.num_comp_vectors = num_possible_cpus();
+	dev->ibdev.node_guid = cpu_to_be64(dev->guid);
+	strscpy(dev->ibdev.node_desc, "tbib", sizeof(dev->ibdev.node_desc));
+
+	/* Verbs first: ib_set_device_ops() keeps the first op it sees. */
+	tbib_verbs_set_ops(&dev->ibdev);
+	tbib_ibdev_set_ops(&dev->ibdev);
+	ib_set_device_ops(&dev->ibdev, &tbib_hwstats_ops);
+	ib_set_device_ops(&dev->ibdev, &tbib_dev_ops);
+
+	/* Keeps the memory ours until we looked at it again below. */
+	get_device(&dev->ibdev.dev);
+	ret = ib_register_device(&dev->ibdev, p->name ? p->name : "tbib%d",
+				 NULL);
+	if (ret) {
+		ib_dealloc_device(&dev->ibdev);	/* calls tbib_dev_dealloc */
+		put_device(&dev->ibdev.dev);
+		if (ret == -ENFILE) {
+			NL_SET_ERR_MSG(extack, "an RDMA device with this name exists");
+			return -EEXIST;
+		}
+		NL_SET_ERR_MSG(extack, "ib_core refused to register the device");
+		return ret;
+	}
+
+	mutex_lock(&tbib_cfg_lock);
+	if (dev->life == TBIB_DEV_NEW) {
+		dev->life = TBIB_DEV_LIVE;
+		tbib_nl_dev_event(dev, TBIB_CMD_DEV_NEW);
+		ret = 0;
+	} else {
+		/* Unregistered already (rdma link delete raced with us). */
+		NL_SET_ERR_MSG(extack, "device was deleted while being created");
+		ret = -ENODEV;
+	}
+	put_device(&dev->ibdev.dev);
+	if (ret) {
+		mutex_unlock(&tbib_cfg_lock);
+		return ret;
+	}
+	*out = dev;	/* returned with the cfg lock held */
+	return 0;
+}
+
+void tbib_dev_unregister(struct tbib_dev *dev)
+{
+	ib_unregister_device_and_put(&dev->ibdev);
+}
+
+void tbib_dev_del_all(void)
+{
+	struct tbib_dev *dev;
+
+	for (;;) {
+		mutex_lock(&tbib_cfg_lock);
+		dev = list_first_entry_or_null(&tbib_devs, struct tbib_dev,
+					       node);
+		if (!dev) {
+			mutex_unlock(&tbib_cfg_lock);
+			return;
+		}
+		if (!ib_device_try_get(&dev->ibdev)) {
+			/* Being registered or unregistered by someone else. */
+			mutex_unlock(&tbib_cfg_lock);
+			msleep(20);
+			continue;
+		}
+		mutex_unlock(&tbib_cfg_lock);
+		tbib_dev_unregister(dev);
+	}
+}

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rail handshake: see hello.h for the protocol.
+ *
+ * Receive runs in softirq: it validates the frame and, in the common case
+ * (keepalive of the bound peer), only records the time.  Anything that
+ * changes state is handed to rail->hello_work, which runs in process
+ * context under the cfg lock, so peers and netlink events are only ever
+ * touched there.
+ */
+
+#include <linux/jiffies.h>
+#include <linux/skbuff.h>
+
+#include "hello.h"
+#include "peer.h"
+#include "rail.h"
+
+static_assert(sizeof(struct tbib_hello) == TBIB_HELLO_LEN);
+
+static unsigned long tbib_hello_interval(u8 state)
+{
+	return msecs_to_jiffies(state == TBIB_RAIL_STATE_UP ?
+				TBIB_HELLO_KEEPALIVE_MS : TBIB_HELLO_PROBE_MS);
+}
+
+static unsigned long tbib_hello_dead_time(void)
+{
+	return msecs_to_jiffies(TBIB_HELLO_KEEPALIVE_MS * TBIB_HELLO_MISSES);
+}
+
+/* Builds and sends one HELLO or BYE; any context. */
+static void tbib_hello_send(struct tbib_rail *rail, u8 type, gfp_t gfp)
+{
+	struct tbib_dev *dev = rail->dev;
+	struct tbib_hello *h;
+	struct sk_buff *skb;
+	unsigned long flags;
+
+	skb = tbib_rail_alloc_skb(rail, TBIB_HELLO_LEN, gfp);
+	if (!skb) {
+		tbib_stat_inc(&rail->stats, TBIB_A_STATS_TX_DROP);
+		return;
+	}
+	h = skb_put_zero(skb, TBIB_HELLO_LEN);
+	h->version = TBIB_FRAME_VERSION;
+	h->type = type;
+	h->len = cpu_to_be16(TBIB_HELLO_LEN);
+	h->caps = cpu_to_be32(TBIB_HELLO_CAP_CSUM);
+	h->guid = cpu_to_be64(dev->guid);
+	h->generation = cpu_to_be64(dev->generation);
+	spin_lock_irqsave(&rail->hello_lock, flags);
+	h->seen_guid = cpu_to_be64(rail->seen_guid);
+	h->seen_generation = cpu_to_be64(rail->seen_gen);
+	spin_unlock_irqrestore(&rail->hello_lock, flags);
+	h->lid = cpu_to_be32(READ_ONCE(dev->lid));
+	h->rail_id = cpu_to_be32(rail->id);
+	h->mtu = cpu_to_be32(READ_ONCE(rail->mtu));
+	h->rate_mbps = cpu_to_be64(READ_ONCE(rail->rate_mbps));
+
+	if (!rail->ops->xmit(rail, skb))
+		tbib_stat_inc(&rail->stats, TBIB_A_STATS_PROBES_TX);
+	else
+		tbib_stat_inc(&rail->stats, TBIB_A_STATS_TX_DROP);
+}
+
+static void tbib_hello_timer(struct timer_list *t)
+{
+	struct tbib_rail *rail = from_timer(rail, t, hello_timer);
+	u8 state = READ_ONCE(rail->oper_state);
+
+	if (state == TBIB_RAIL_STATE_UP &&
+	    time_after(jiffies, READ_ONCE(rail->hello_last_rx) +
+				tbib_hello_dead_time())) {
+		spin_lock(&rail->hello_lock);
+		rail->hello_pending |= TBIB_HELLO_PENDING_TIMEOUT;
+		spin_unlock(&rail->hello_lock);
+		schedule_work(&rail->hello_work);
+	}
+	if (state != TBIB_RAIL_STATE_DOWN) {
+		rcu_read_lock();
+		tbib_hello_send(rail, TBIB_CTL_HELLO, GFP_ATOMIC);
+		rcu_read_unlock();
+	}
+	mod_timer(&rail->hello_timer, jiffies + tbib_hello_interval(state));
+}
+
+void tbib_hello_kick(struct tbib_rail *rail)
+{
+	if (READ_ONCE(rail->oper_state) == TBIB_RAIL_STATE_DOWN)
+		return;
+	tbib_hello_send(rail, TBIB_CTL_HELLO, GFP_KERNEL);
+}
+
+void tbib_hello_send_bye(struct tbib_rail *rail)
+{
+	if (READ_ONCE(rail->oper_state) == TBIB_RAIL_STATE_DOWN)
+		return;
+	tbib_hello_send(rail, TBIB_CTL_BYE, GFP_KERNEL);
+}
+
+void tbib_hello_announce(struct tbib_dev *dev)
+{
+	struct tbib_rail *rail;
+
+	lockdep_assert_held(&tbib_cfg_lock);
+	list_for_each_entry(rail, &dev->rails, node)
+		tbib_hello_kick(rail);
+}
+
+void tbib_hello_reset(struct tbib_rail *rail)
+{
+	lockdep_assert_held(&tbib_cfg_lock);
+
+	spin_lock_bh(&rail->hello_lock);
+	memset(&rail->cand, 0, sizeof(rail->cand));
+	rail->seen_guid = 0;
+	rail->seen_gen = 0;
+	rail->hello_pending &= ~TBIB_HELLO_PENDING_TIMEOUT;
+	spin_unlock_bh(&rail->hello_lock);
+	WRITE_ONCE(rail->dst_addr, rail->peer_mac);
+	WRITE_ONCE(rail->peer_link_mtu, 0);
+	WRITE_ONCE(rail->peer_rail_id, 0);
+}
+
+/* Binds @rail to the candidate @c that hears us; cfg lock held. */
+static void tbib_hello_bind(struct tbib_rail *rail,
+			    const struct tbib_hello_info *c)
+{
+	struct tbib_dev *dev = rail->dev;
+	struct tbib_peer *peer;
+
+	peer = tbib_peer_find_guid(dev, c->guid);
+	if (peer && peer->generation != c->gen) {
+		/* The remote restarted: drop everything bound to its past. */
+		tbib_peer_reset(peer);
+		peer = NULL;
+	}
+	if (!peer) {
+		peer = tbib_peer_create(dev, c->guid, c->gen, c->lid);
+		if (!peer)
+			return;		/* no memory: the next HELLO retries */
+	} else {
+		tbib_peer_set_lid(peer, c->lid);
+	}
+	if (tbib_peer_add_rail(peer, rail)) {
+		/* Deletes the peer again if it has no other rail. */
+		tbib_peer_del_rail(peer, rail);
+		return;
+	}
+	WRITE_ONCE(rail->peer_rail_id, c->rail_id);
+	WRITE_ONCE(rail->peer_link_mtu, c->mtu);
+	WRITE_ONCE(rail->dst_addr, c->addr);
+	WRITE_ONCE(rail->hello_last_rx, jiffies);
+	rcu_assign_pointer(rail->peer, peer);
+	tbib_rail_set_state(rail, TBIB_RAIL_STATE_UP);
+	/* Answer at once: the other end may still wait to hear its name. */
+	tbib_hello_kick(rail);
+}
+
+/* A HELLO that needs a decision; cfg lock held. */
+static void tbib_hello_handle(struct tbib_rail *rail,
+			      const struct tbib_hello_info *c)
+{
+	struct tbib_peer *peer;
+	bool new_cand;
+
+	if (rail->oper_state == TBIB_RAIL_STATE_DOWN)
+		return;
+
+	peer = rcu_dereference_protected(rail->peer,
+					 lockdep_is_held(&tbib_cfg_lock));
+	if (rail->oper_state == TBIB_RAIL_STATE_UP && peer) {
+		if (c->guid != peer->guid) {
+			/* Someone else on a shared segment: ignore. */
+			tbib_stat_inc(&rail->stats,
+				      TBIB_A_STATS_RX_DROP_PEER);
+			return;
+		}
+		if (c->gen != peer->generation) {
+			/* The peer restarted: all its rails must rebind. */
+			tbib_peer_reset(peer);
+		} else if (!c->heard_us) {
+			/* It lost us (its keepalive timer fired): re-probe. */
+			tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING);
+		} else {
+			/* Alive and well: follow what it announces. */
+			tbib_peer_set_lid(peer, c->lid);
+			WRITE_ONCE(rail->peer_rail_id, c->rail_id);
+			WRITE_ONCE(rail->peer_link_mtu, c->mtu);
+			WRITE_ONCE(rail->dst_addr, c->addr);
+			WRITE_ONCE(rail->hello_last_rx, jiffies);
+			return;
+		}
+	}
+
+	/* PROBING: the sender becomes the candidate we name. */
+	spin_lock_bh(&rail->hello_lock);
+	new_cand = rail->seen_guid != c->guid || rail->seen_gen != c->gen;
+	rail->seen_guid = c->guid;
+	rail->seen_gen = c->gen;
+	spin_unlock_bh(&rail->hello_lock);
+	WRITE_ONCE(rail->dst_addr, c->addr);
+
+	if (c->heard_us)
+		tbib_hello_bind(rail, c);
+	else if (new_cand)
+		tbib_hello_kick(rail);	/* tell it at once that we hear it */
+}
+
+static void tbib_hello_work(struct work_struct *work)
+{
+	struct tbib_rail *rail = container_of(work, struct tbib_rail,
+					      hello_work);
+	struct tbib_hello_info cand, bye;
+	struct tbib_peer *peer;
+	u32 pending;
+
+	mutex_lock(&tbib_cfg_lock);
+	if (rail->dead)
+		goto out;
+
+	spin_lock_bh(&rail->hello_lock);
+	pending = rail->hello_pending;
+	rail->hello_pending = 0;
+	cand = rail->cand;
+	bye = rail->bye;
+	spin_unlock_bh(&rail->hello_lock);
+
+	peer = rcu_dereference_protected(rail->peer,
+					 lockdep_is_held(&tbib_cfg_lock));
+
+	if ((pending & TBIB_HELLO_PENDING_BYE) && peer &&
+	    bye.guid == peer->guid && bye.gen == peer->generation) {
+		tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING);
+		peer = NULL;
+	}
+	if ((pending & TBIB_HELLO_PENDING_TIMEOUT) && peer &&
+	    time_after(jiffies, READ_ONCE(rail->hello_last_rx) +
+				tbib_hello_dead_time())) {
+		pr_info("tbib: %s: rail %u: peer %016llx silent, re-probing\n",
+			tbib_dev_name(rail->dev), rail->id, peer->guid);
+		tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING);
+	}
+	if (pending & TBIB_HELLO_PENDING_HELLO)
+		tbib_hello_handle(rail, &cand);
+out:
+	mutex_unlock(&tbib_cfg_lock);
+}
+
+/* Copies and checks a control frame; false if it must be dropped. */
+static bool tbib_hello_parse(struct sk_buff *skb, struct tbib_hello *h)
+{
+	unsigned int len;
+
+	if (skb->len < TBIB_HELLO_LEN ||
+	    skb_copy_bits(skb, 0, h, TBIB_HELLO_LEN))
+		return false;
+	len = be16_to_cpu(h->len);
+	if (len < TBIB_HELLO_LEN || len > skb->len)
+		return false;
+	if (!h->guid || !be32_to_cpu(h->mtu))
+		return false;
+	return true;
+}
+
+void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src)
+{
+	struct tbib_dev *dev = rail->dev;
+	struct tbib_hello_info info;
+	struct tbib_peer *peer;
+	struct tbib_hello h;
+	bool fast = false;
+	u8 type;
+
+	type = skb->data[1];
+	if ((type != TBIB_CTL_HELLO && type != TBIB_CTL_BYE) ||
+	    !tbib_hello_parse(skb, &h)) {
+		tbib_stat_inc(&rail->stats, TBIB_A_STATS_RX_DROP_MALFORMED);
+		goto out;
+	}
+	info.addr = src;
+	info.guid = be64_to_cpu(h.guid);
+	info.gen = be64_to_cpu(h.generation);
+	info.lid = be32_to_cpu(h.lid);
+	info.rail_id = be32_to_cpu(h.rail_id);
+	info.mtu = be32_to_cpu(h.mtu);
+	info.caps = be32_to_cpu(h.caps);
+	info.rate_mbps = be64_to_cpu(h.rate_mbps);
+	info.heard_us = be64_to_cpu(h.seen_guid) == dev->guid &&
+			be64_to_cpu(h.seen_generation) == dev->generation;
+
+	/* Our own frame (looped back), or a frame from a foreign MAC. */
+	if (info.guid == dev->guid ||
+	    (rail->peer_mac && src != rail->peer_mac)) {
+		tbib_stat_inc(&rail->stats, TBIB_A_STATS_RX_DROP_PEER);
+		goto out;
+	}
+	tbib_stat_inc(&rail->stats, TBIB_A_STATS_PROBES_RX);
+
+	if (READ_ONCE(rail->oper_state) == TBIB_RAIL_STATE_UP) {
+		peer = rcu_dereference(rail->peer);
+		fast = type == TBIB_CTL_HELLO && peer && info.heard_us &&
+		       info.guid == peer->guid &&
+		       info.gen == peer->generation &&
+		       info.lid == READ_ONCE(peer->lid) &&
+		       info.rail_id == READ_ONCE(rail->peer_rail_id) &&
+		       src == READ_ONCE(rail->dst_addr) &&
+		       info.mtu == READ_ONCE(rail->peer_link_mtu);
+	}
+	if (fast) {
+		/* Keepalive of the bound peer: the only thing to do. */
+		WRITE_ONCE(rail->hello_last_rx, jiffies);
+		goto out;
+	}
+
+	spin_lock(&rail->hello_lock);
+	if (type == TBIB_CTL_BYE) {
+		rail->bye = info;
+		rail->hello_pending |= TBIB_HELLO_PENDING_BYE;
+	} else {
+		rail->cand = info;
+		rail->hello_pending |= TBIB_HELLO_PENDING_HELLO;
+	}
+	spin_unlock(&rail->hello_lock);
+	schedule_work(&rail->hello_work);
+out:
+	kfree_skb(skb);
+}
+
+void tbib_hello_init(struct tbib_rail *rail)
+{
+	spin_lock_init(&rail->hello_lock);
+	timer_setup(&rail->hello_timer, tbib_hello_timer, 0);
+	INIT_WORK(&rail->hello_work, tbib_hello_work);
+}
+
+void tbib_hello_start(struct tbib_rail *rail)
+{
+	mod_timer(&rail->hello_timer, jiffies + 1);
+}
+
+void tbib_hello_stop(struct tbib_rail *rail)
+{
+	/* The timer re-arms itself: shut it down for good first. */
+	timer_shutdown_sync(&rail->hello_timer);
+}

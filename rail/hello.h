@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Rail handshake: control frames (types 0x00..0x0f of the tbib frame
+ * prefix) that find, bind and watch the peer at the other end of a rail.
+ *
+ * Every tbib frame starts with { u8 version = 1; u8 type; }.  Control
+ * frames continue with a big-endian length of the whole control frame
+ * (so link padding is ignored) and the fields below; all multi-byte
+ * fields are big-endian, offsets fixed.  A receiver accepts longer frames
+ * of a known type (newer senders may append fields) and drops shorter
+ * ones.
+ *
+ * Protocol
+ *   DOWN     (no carrier / admin down): nothing is sent.
+ *   PROBING  HELLO every TBIB_HELLO_PROBE_MS to the configured peer MAC, or
+ *            broadcast; the latest HELLO received becomes the candidate,
+ *            named in our HELLOs (seen_guid/seen_generation) and our
+ *            destination.  When a HELLO of the candidate names us, both
+ *            ends hear each other: bind (find/create the peer by GUID),
+ *            go UP, answer at once so the other end binds too.
+ *   UP       HELLO every TBIB_HELLO_KEEPALIVE_MS as keepalive.  Down to
+ *            PROBING after TBIB_HELLO_MISSES silent intervals, a BYE, a
+ *            HELLO of the peer that no longer names us, or a new
+ *            generation of the peer (it restarted: the old peer object
+ *            and all its rails are dropped first).
+ *   BYE      sent when a rail is deleted or set admin down, so the peer
+ *            fails over at once instead of waiting for the timeout.
+ */
+#ifndef TBIB_HELLO_H
+#define TBIB_HELLO_H
+
+#include <linux/types.h>
+
+struct sk_buff;
+struct tbib_dev;
+struct tbib_rail;
+
+#define TBIB_FRAME_VERSION		1
+#define TBIB_FRAME_TYPE_CTL_MAX		0x0f	/* 0x00..0x0f: control */
+#define TBIB_FRAME_TYPE_TRANSPORT_MIN	0x10	/* transport (bond/wire.h) */
+
+enum tbib_ctl_type {
+	TBIB_CTL_HELLO = 0x01,
+	TBIB_CTL_BYE = 0x02,
+};
+
+/* HELLO and BYE share one layout (BYE only needs the identity). */
+struct tbib_hello {
+	u8 version;
+	u8 type;
+	__be16 len;		/* of the whole control frame */
+	__be32 caps;		/* TBIB_HELLO_CAP_* */
+	__be64 guid;		/* sender's node GUID */
+	__be64 generation;	/* sender's boot nonce */
+	__be64 seen_guid;	/* whom the sender hears on this link, or 0 */
+	__be64 seen_generation;
+	__be32 lid;		/* sender's LID */
+	__be32 rail_id;		/* sender's id of this rail */
+	__be32 mtu;		/* largest tbib frame the sender accepts */
+	__be32 reserved;	/* 0 */
+	__be64 rate_mbps;	/* sender's link rate */
+};
+
+#define TBIB_HELLO_LEN		64
+
+#define TBIB_HELLO_CAP_CSUM	(1U << 0)	/* can check CRC32C */
+
+#define TBIB_HELLO_PROBE_MS	100
+#define TBIB_HELLO_KEEPALIVE_MS	250
+#define TBIB_HELLO_MISSES	4
+
+/* Pending work bits (rail->hello_pending). */
+#define TBIB_HELLO_PENDING_HELLO	(1U << 0)
+#define TBIB_HELLO_PENDING_BYE		(1U << 1)
+#define TBIB_HELLO_PENDING_TIMEOUT	(1U << 2)
+
+void tbib_hello_init(struct tbib_rail *rail);
+/* Starts the probe/keepalive timer. */
+void tbib_hello_start(struct tbib_rail *rail);
+/* Stops the timer for good (the caller then cancels hello_work). */
+void tbib_hello_stop(struct tbib_rail *rail);
+/* Forgets the candidate (rail left UP or went DOWN); cfg lock held. */
+void tbib_hello_reset(struct tbib_rail *rail);
+/* Sends a HELLO now (rail state changed, LID changed). */
+void tbib_hello_kick(struct tbib_rail *rail);
+/* Sends a BYE now if the rail can transmit. */
+void tbib_hello_send_bye(struct tbib_rail *rail);
+/* Sends a HELLO on every rail of @dev (our LID changed); cfg lock held. */
+void tbib_hello_announce(struct tbib_dev *dev);
+/* A control frame arrived (softirq, RCU held); consumes @skb. */
+void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src);
+
+#endif /* TBIB_HELLO_H */
