@@ -10,11 +10,11 @@
  * retransmission can take a PSN out of the middle of a list.
  *
  * A SACK is applied in two passes: first every newly acknowledged PSN is
- * flagged, noting for each rail the latest send sequence acknowledged;
- * then each of those rails' lists is walked from its head up to that
- * sequence, dropping acked entries and declaring the others lost.  Doing
- * it in two passes matters: a retransmission can put a low PSN behind a
- * higher one on a list, and both may be acknowledged by the same SACK.
+ * flagged and taken off its rail, noting for each rail the latest send
+ * sequence acknowledged; then each of those rails' lists is walked from
+ * its head up to that sequence, declaring what is left there lost.  Two
+ * passes matter: a retransmission can put a low PSN behind a higher one
+ * on a list, and both may be acknowledged by the same SACK.
  */
 #include "txtrack.h"
 #include "bits.h"
@@ -186,7 +186,11 @@ struct tbib_txt_pass {
 	u32 hi_seq[TBIB_MAX_RAILS];	/* latest acked send sequence */
 };
 
-/* First pass: flag one PSN acknowledged. */
+/*
+ * First pass: flag one PSN acknowledged and take it off its rail.  Only
+ * a PSN sent once is evidence about its rail: the ack of a retransmitted
+ * PSN may come from an earlier copy on another rail (Karn's rule).
+ */
 static void tbib_txt_ack_one(struct tbib_txtrack *t, u32 psn,
 			     struct tbib_txt_pass *ps,
 			     struct tbib_txtrack_ack *a)
@@ -200,11 +204,13 @@ static void tbib_txt_ack_one(struct tbib_txtrack *t, u32 psn,
 	if (e->flags & TBIB_TXT_LOST)
 		tbib_txt_clear_lost(t, slot);
 	if (e->flags & TBIB_TXT_LINKED) {
-		/* unlinked in the second pass */
-		if (!(ps->touched & bit) || !tbib_seq_le(e->seq,
-							 ps->hi_seq[e->rail]))
+		if (!(e->flags & TBIB_TXT_RETX) &&
+		    (!(ps->touched & bit) ||
+		     !tbib_seq_le(e->seq, ps->hi_seq[e->rail]))) {
 			ps->hi_seq[e->rail] = e->seq;
-		ps->touched |= bit;
+			ps->touched |= bit;
+		}
+		tbib_txt_unlink(t, slot);
 	}
 	e->flags |= TBIB_TXT_ACKED;
 	t->nacked++;
@@ -213,25 +219,23 @@ static void tbib_txt_ack_one(struct tbib_txtrack *t, u32 psn,
 	a->rail_acked_bytes[e->rail] += e->bytes;
 }
 
-/* Second pass: walk a rail up to its latest acked send. */
+/*
+ * Second pass: everything still on the rail that was sent before its
+ * latest acknowledged PSN is lost.
+ */
 static void tbib_txt_walk_rail(struct tbib_txtrack *t, u8 rail, u32 hi,
 			       struct tbib_txtrack_ack *a)
 {
 	struct tbib_txtrack_rail *r = &t->rail[rail];
-	struct tbib_txtrack_ent *e;
 	u16 slot;
 
 	while (r->head != TBIB_TXT_NIL) {
 		slot = r->head;
-		e = &t->ent[slot];
-		if (!tbib_seq_le(e->seq, hi))
+		if (!tbib_seq_le(t->ent[slot].seq, hi))
 			break;
 		tbib_txt_unlink(t, slot);
-		if (!(e->flags & TBIB_TXT_ACKED)) {
-			/* sent before an acked PSN on a FIFO rail: lost */
-			tbib_txt_set_lost(t, slot);
-			a->lost++;
-		}
+		tbib_txt_set_lost(t, slot);
+		a->lost++;
 	}
 }
 

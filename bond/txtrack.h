@@ -12,6 +12,10 @@
  * its in-flight PSNs in a list in send order; an incoming SACK marks PSNs
  * acknowledged and walks the lists of the rails concerned, moving every
  * unacknowledged PSN sent before an acknowledged one to the lost set.
+ * Only PSNs sent once count as evidence: the ack of a retransmitted PSN
+ * may stem from an earlier copy on another rail (Karn's rule), and using
+ * it would declare packets still in flight lost, in cascade after a
+ * failover.
  * The caller drains the lost set with tbib_txtrack_next_lost() and
  * re-registers each retransmission with tbib_txtrack_sent().
  *
