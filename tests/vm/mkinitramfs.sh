@@ -2,16 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Assemble the guest initramfs for one installed Debian kernel from the
-# packages of this host: busybox, bash, kmod, iproute2, rdma-core + librxe,
-# perftest, the in-tree modules of tests/vm/modules.list (with their
-# dependencies), tbib.ko / tbibctl when built, the self-test module and
-# tests/guest/.  The image is cached in build/<KVER>/initramfs.cpio and
-# rebuilt only when one of its inputs changed.
+# packages of this host.  Two cpio archives, concatenated (the kernel
+# unpacks them in order, later files replacing earlier ones):
+#
+#   base     busybox, bash, kmod, iproute2, rdma-core + librxe, perftest,
+#            ibverbs-utils, the in-tree modules of tests/vm/modules.list
+#            with their dependencies.  Changes only with the packages.
+#   overlay  /init, tests/guest/, tbib.ko, tbibctl, build/<KVER>/guest-tools,
+#            the self-test module, and modules.dep regenerated with them.
+#            Changes all the time during development; built in a second.
 #
 #   mkinitramfs.sh -k KVER [-f]      prints the path of the image
 #
-# Uncompressed cpio on purpose: under TCG the guest spends seconds
-# decompressing, the host spends nothing reading a few more megabytes.
+# Results in build/<KVER>/: initramfs.cpio (+ .stamp), initramfs-base.d/ and
+# initramfs-base.cpio.  Uncompressed on purpose: under TCG the guest would
+# spend seconds decompressing.
 set -eu
 shopt -s nullglob
 
@@ -32,6 +37,8 @@ MODDIR=/lib/modules/$KVER
 
 OUTDIR=$TOP/build/$KVER
 OUT=$OUTDIR/initramfs.cpio
+BASE=$OUTDIR/initramfs-base.d
+BASECPIO=$OUTDIR/initramfs-base.cpio
 mkdir -p "$OUTDIR"
 
 need() {
@@ -46,7 +53,7 @@ need depmod kmod
 need ib_write_bw perftest
 need ibv_rc_pingpong ibverbs-utils
 need rdma iproute2
-need ldconfig libc-bin
+need xz xz-utils
 
 # Serialise builders of the same kernel's image (overlapping test runs).
 exec 9>"$OUTDIR/.initramfs.lock"
@@ -74,13 +81,18 @@ if [ -f "$MODDIR/build/Makefile" ]; then
 	fi
 fi
 
-# ---- inputs and their stamp ----
 TBIBKO=$OUTDIR/tbib.ko
 TBIBCTL=$TOP/tbibctl/tbibctl
 TOOLS=$OUTDIR/guest-tools
-inputs() {
-	stat -c '%n %s %Y' "$0" "$VM/init" "$VM/modules.list" \
-		"$MODDIR/modules.dep" /var/lib/dpkg/status "$(command -v busybox)"
+
+# ---- stamps ----
+base_inputs() {
+	stat -c '%n %s %Y' "$0" "$VM/modules.list" "$MODDIR/modules.dep" \
+		/var/lib/dpkg/status "$(command -v busybox)"
+}
+overlay_inputs() {
+	echo "base $1"
+	stat -c '%n %s %Y' "$VM/init"
 	for f in "$TBIBKO" "$TBIBCTL" "$WARNKO" "$TOOLS"/*; do
 		[ -f "$f" ] && stat -c '%n %s %Y' "$f"
 	done
@@ -88,116 +100,55 @@ inputs() {
 	(cd "$TOP/tests/guest" && find . -type f | LC_ALL=C sort | xargs -r sha256sum)
 	true
 }
-stamp=$(inputs | sha256sum | cut -d' ' -f1)
+base_stamp=$(base_inputs | sha256sum | cut -d' ' -f1)
+stamp=$(overlay_inputs "$base_stamp" | sha256sum | cut -d' ' -f1)
 if [ $force = 0 ] && [ -f "$OUT" ] && [ "$(cat "$OUT.stamp" 2>/dev/null)" = "$stamp" ]; then
 	echo "$OUT"
 	exit 0
 fi
 
-S=$(mktemp -d "$OUTDIR/initramfs.XXXXXX")
-trap 'rm -rf "$S"' EXIT
+TMPS=()
+trap 'rm -rf "${TMPS[@]}"' EXIT
 
-# Mirror Debian's merged /usr so that paths printed by ldd work as is.
-mkdir -p "$S"/usr/bin "$S"/usr/sbin "$S"/usr/lib "$S"/usr/lib64 "$S"/usr/local/bin \
-	"$S"/etc "$S"/proc "$S"/sys "$S"/dev "$S"/tmp "$S"/run "$S"/root "$S"/mnt \
-	"$S"/var/tmp "$S"/tests
-ln -s usr/bin "$S/bin"
-ln -s usr/sbin "$S/sbin"
-ln -s usr/lib "$S/lib"
-ln -s usr/lib64 "$S/lib64"
-
-declare -A copied=()
-# copy FILE to the same path in the image, following symlinks
-put() {
-	local f=$1 d
-	[ -n "${copied[$f]:-}" ] && return 0
-	copied[$f]=1
-	d=$S$f
-	mkdir -p "$(dirname "$d")"
-	cp -L "$f" "$d"
-}
 is_elf() {
 	[ "$(head -c 4 "$1" | tail -c 3)" = ELF ]
 }
-# copy the shared libraries an ELF file needs
+# Files are placed under their canonical directory (/lib/x -> /usr/lib/x):
+# the base keeps Debian's merged-/usr symlinks (bin -> usr/bin ...), and an
+# overlay entry for "lib" would replace the symlink with a directory.
+canon() {
+	echo "$(readlink -f "$(dirname "$1")")/$(basename "$1")"
+}
+# put ROOT FILE [DEST]: copy FILE (following symlinks) into ROOT at its
+# canonical path, or at DEST; skipped if already in $SKIP (the base)
+put() {
+	local r=$1 d
+	d=${3:-$(canon "$2")}
+	[ -e "$r$d" ] && return 0
+	[ -n "$SKIP" ] && [ -e "$SKIP$d" ] && return 0
+	mkdir -p "$(dirname "$r$d")"
+	cp -L "$2" "$r$d"
+}
+# put_libs ROOT FILE: the shared libraries an ELF file needs
 put_libs() {
 	local lib
-	for lib in $(ldd "$1" 2>/dev/null | awk '/=> \//{print $3} /^\t\/lib/{print $1}'); do
-		put "$lib"
+	for lib in $(ldd "$2" 2>/dev/null | awk '/=> \//{print $3} /^\t\/lib/{print $1}'); do
+		put "$1" "$lib"
 	done
 }
-# copy an ELF file and every shared library it needs
 put_elf() {
-	put "$1"
-	put_libs "$1"
+	put "$1" "$2"
+	put_libs "$1" "$2"
 }
-
-# bash is /bin/sh: busybox sh runs its own applets (ip, tc, modprobe...)
-# before looking at PATH, which would shadow the real tools.
-put_elf /usr/bin/bash
-ln -s bash "$S/usr/bin/sh"
-
-# kmod, iproute2, rdma-core, perftest
-put_elf /usr/bin/kmod
-for t in modprobe insmod rmmod lsmod modinfo depmod; do
-	ln -sf ../bin/kmod "$S/usr/sbin/$t"
-done
-put_elf /usr/bin/ip
-put_elf /usr/sbin/tc
-put_elf /usr/bin/rdma
-[ -e "$S/usr/sbin/ip" ] || ln -s ../bin/ip "$S/usr/sbin/ip"
-cp -a /etc/iproute2 "$S/etc/"
-for f in /usr/lib/x86_64-linux-gnu/tc/*; do
-	put_elf "$f"
-done
-for f in $(dpkg -L perftest ibverbs-utils | grep -E '^/usr/bin/(ib|ibv)_'); do
-	[ -f "$f" ] && is_elf "$f" && put_elf "$f"
-done
-for p in rxe siw; do
-	put /etc/libibverbs.d/$p.driver
-	put_elf /usr/lib/x86_64-linux-gnu/libibverbs/lib$p-rdmav34.so
-done
-# dlopened, so ldd does not list them
-for f in /usr/lib/x86_64-linux-gnu/libnss_files.so.2 /usr/lib/x86_64-linux-gnu/libgcc_s.so.1; do
-	[ -f "$f" ] && put_elf "$f"
-done
-
-# busybox for everything else; never for a name a real tool already has
-put /usr/bin/busybox
-for a in $(busybox --list); do
-	case $a in
-	busybox|sh|ash|ip|ipneigh|tc|modprobe|insmod|rmmod|lsmod|modinfo|depmod) continue ;;
-	esac
-	[ -e "$S/usr/bin/$a" ] || [ -e "$S/usr/sbin/$a" ] && continue
-	ln -s busybox "$S/usr/bin/$a"
-done
-
-# ---- project binaries ----
-if [ -f "$TBIBCTL" ] && is_elf "$TBIBCTL"; then
-	cp "$TBIBCTL" "$S/usr/local/bin/tbibctl"
-	put_libs "$TBIBCTL"
-fi
-for f in "$TOOLS"/*; do
-	[ -f "$f" ] || continue
-	cp -p "$f" "$S/usr/local/bin/"
-	is_elf "$f" && put_libs "$f"
-done
-cp -pR "$TOP"/tests/guest/. "$S/tests/"
-cp -p "$VM/init" "$S/init"
-chmod 0755 "$S/init"
-
-# ---- kernel modules ----
-MS=$S/lib/modules/$KVER
-mkdir -p "$MS"
-cp -p "$MODDIR"/modules.order "$MODDIR"/modules.builtin "$MS"/
-[ -f "$MODDIR/modules.builtin.modinfo" ] && cp -p "$MODDIR/modules.builtin.modinfo" "$MS"/
-# copy one module file uncompressed (the guest would spend seconds in xz)
+# put_ko ROOT SRC: one module file, uncompressed (the guest would spend
+# seconds in xz), at the same place under /usr/lib/modules/KVER
 put_ko() {
-	local src=$1 rel dst
-	rel=${src#"$MODDIR"/}
-	dst=$MS/${rel%.xz}
+	local src=$2 dst
+	dst=$1/usr/lib/modules/$KVER/${src#"$MODDIR"/}
+	dst=${dst%.xz}
 	dst=${dst%.zst}
 	[ -f "$dst" ] && return 0
+	[ -n "$SKIP" ] && [ -f "$SKIP${dst#"$1"}" ] && return 0
 	mkdir -p "$(dirname "$dst")"
 	case $src in
 	*.xz) xz -dc "$src" >"$dst" ;;
@@ -205,45 +156,146 @@ put_ko() {
 	*) cp "$src" "$dst" ;;
 	esac
 }
+# add_mod ROOT NAME: an in-tree module and its dependencies
 add_mod() {
 	local line
 	while read -r line; do
 		case $line in
-		insmod\ *) line=${line#insmod }; put_ko "${line%% *}" ;;
+		insmod\ *) line=${line#insmod }; put_ko "$1" "${line%% *}" ;;
 		esac
-	done < <(modprobe -S "$KVER" -D "$1" 2>/dev/null || true)
+	done < <(modprobe -S "$KVER" -D "$2" 2>/dev/null || true)
 }
-while read -r m; do
-	m=${m%%#*}
-	m=${m//[[:space:]]/}
-	[ -n "$m" ] && add_mod "$m"
-done <"$VM/modules.list"
-# out-of-tree modules: their in-tree dependencies too
-extra_ko() {
-	local ko=$1 dep
-	mkdir -p "$MS/updates"
-	cp "$ko" "$MS/updates/"
-	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
-		add_mod "$dep"
-	done
+mkcpio() { # DIR OUT
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$2"
 }
-[ -f "$TBIBKO" ] && extra_ko "$TBIBKO"
-[ -f "$WARNKO" ] && extra_ko "$WARNKO"
-depmod -b "$S" "$KVER"
 
-# ---- config ----
-printf 'root:x:0:0:root:/root:/bin/sh\n' >"$S/etc/passwd"
-printf 'root:x:0:\n' >"$S/etc/group"
-printf 'passwd: files\ngroup: files\nhosts: files\n' >"$S/etc/nsswitch.conf"
-printf '127.0.0.1 localhost\n169.254.0.1 vm0\n169.254.0.2 vm1\n' >"$S/etc/hosts"
-echo "$KVER" >"$S/etc/tbib-kver"
-ldconfig -r "$S" 2>/dev/null || true
-if [ "$(id -u)" = 0 ]; then
-	mknod -m 600 "$S/dev/console" c 5 1
-	mknod -m 666 "$S/dev/null" c 1 3
+# ---- base ----
+build_base() {
+	local S a p f m
+	S=$(mktemp -d "$OUTDIR/initramfs-base.XXXXXX")
+	TMPS+=("$S")
+	SKIP=
+	mkdir -p "$S"/usr/bin "$S"/usr/sbin "$S"/usr/lib "$S"/usr/lib64 \
+		"$S"/usr/local/bin "$S"/etc "$S"/proc "$S"/sys "$S"/dev "$S"/tmp \
+		"$S"/run "$S"/root "$S"/mnt "$S"/var/tmp "$S"/tests
+	ln -s usr/bin "$S/bin"
+	ln -s usr/sbin "$S/sbin"
+	ln -s usr/lib "$S/lib"
+	ln -s usr/lib64 "$S/lib64"
+
+	# bash is /bin/sh: busybox sh runs its own applets (ip, tc,
+	# modprobe...) before looking at PATH, shadowing the real tools.
+	put_elf "$S" /usr/bin/bash
+	ln -s bash "$S/usr/bin/sh"
+	put_elf "$S" /usr/bin/kmod
+	for a in modprobe insmod rmmod lsmod modinfo depmod; do
+		ln -s ../bin/kmod "$S/usr/sbin/$a"
+	done
+	put_elf "$S" /usr/bin/ip
+	ln -s ../bin/ip "$S/usr/sbin/ip"
+	put_elf "$S" /usr/sbin/tc
+	put_elf "$S" /usr/bin/rdma
+	cp -a /etc/iproute2 "$S/etc/"
+	for f in /usr/lib/x86_64-linux-gnu/tc/*; do
+		put_elf "$S" "$f"
+	done
+	for f in $(dpkg -L perftest ibverbs-utils | grep -E '^/usr/bin/(ib|ibv)_'); do
+		[ -f "$f" ] && is_elf "$f" && put_elf "$S" "$f"
+	done
+	for p in rxe siw; do
+		put "$S" /etc/libibverbs.d/$p.driver
+		put_elf "$S" /usr/lib/x86_64-linux-gnu/libibverbs/lib$p-rdmav34.so
+	done
+	# dlopened, so ldd does not list them
+	for f in /usr/lib/x86_64-linux-gnu/libnss_files.so.2 /usr/lib/x86_64-linux-gnu/libgcc_s.so.1; do
+		[ -f "$f" ] && put_elf "$S" "$f"
+	done
+	# busybox for the rest, never for a name a real tool already has
+	put "$S" "$(command -v busybox)" /usr/bin/busybox
+	for a in $(busybox --list); do
+		case $a in
+		busybox | sh | ash | ip | ipneigh | tc | modprobe | insmod | rmmod | lsmod | modinfo | depmod) continue ;;
+		esac
+		[ -e "$S/usr/bin/$a" ] || [ -e "$S/usr/sbin/$a" ] || ln -s busybox "$S/usr/bin/$a"
+	done
+
+	local MS=$S/usr/lib/modules/$KVER
+	mkdir -p "$MS"
+	cp -p "$MODDIR"/modules.order "$MODDIR"/modules.builtin "$MS"/
+	[ -f "$MODDIR/modules.builtin.modinfo" ] && cp -p "$MODDIR/modules.builtin.modinfo" "$MS"/
+	while read -r m; do
+		m=${m%%#*}
+		m=${m//[[:space:]]/}
+		[ -n "$m" ] && add_mod "$S" "$m"
+	done <"$VM/modules.list"
+	depmod -b "$S" "$KVER"
+
+	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$S/etc/passwd"
+	printf 'root:x:0:\n' >"$S/etc/group"
+	printf 'passwd: files\ngroup: files\nhosts: files\n' >"$S/etc/nsswitch.conf"
+	printf '127.0.0.1 localhost\n169.254.0.1 vm0\n169.254.0.2 vm1\n' >"$S/etc/hosts"
+	if [ "$(id -u)" = 0 ]; then
+		mknod -m 600 "$S/dev/console" c 5 1
+		mknod -m 666 "$S/dev/null" c 1 3
+	fi
+	mkcpio "$S" "$BASECPIO.tmp"
+	rm -rf "$BASE"
+	mv "$S" "$BASE"
+	mv -f "$BASECPIO.tmp" "$BASECPIO"
+	echo "$base_stamp" >"$BASECPIO.stamp"
+}
+if [ $force = 1 ] || [ ! -f "$BASECPIO" ] || [ ! -d "$BASE" ] ||
+   [ "$(cat "$BASECPIO.stamp" 2>/dev/null)" != "$base_stamp" ]; then
+	build_base
 fi
 
-(cd "$S" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$OUT.tmp"
+# ---- overlay ----
+SKIP=$BASE # what the base has is not repeated
+O=$(mktemp -d "$OUTDIR/initramfs-overlay.XXXXXX")
+TMPS+=("$O")
+mkdir -p "$O/usr/local/bin" "$O/tests"
+cp -p "$VM/init" "$O/init"
+chmod 0755 "$O/init"
+cp -pR "$TOP"/tests/guest/. "$O/tests/"
+if [ -f "$TBIBCTL" ] && is_elf "$TBIBCTL"; then
+	cp "$TBIBCTL" "$O/usr/local/bin/tbibctl"
+	put_libs "$O" "$TBIBCTL"
+fi
+for f in "$TOOLS"/*; do
+	[ -f "$f" ] || continue
+	cp -p "$f" "$O/usr/local/bin/"
+	is_elf "$f" && put_libs "$O" "$f"
+done
+# out-of-tree modules go to updates/, their in-tree dependencies too, and
+# modules.dep is regenerated over base + overlay
+kos=()
+[ -f "$TBIBKO" ] && kos+=("$TBIBKO")
+[ -f "$WARNKO" ] && kos+=("$WARNKO")
+if [ ${#kos[@]} -gt 0 ]; then
+	OM=$O/usr/lib/modules/$KVER
+	mkdir -p "$OM/updates"
+	for ko in "${kos[@]}"; do
+		cp "$ko" "$OM/updates/"
+		for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
+			add_mod "$O" "$dep"
+		done
+	done
+	M=$(mktemp -d "$OUTDIR/initramfs-depmod.XXXXXX")
+	TMPS+=("$M")
+	mkdir -p "$M/usr/lib/modules"
+	ln -s usr/lib "$M/lib"
+	cp -al "$BASE/usr/lib/modules/$KVER" "$M/usr/lib/modules/"
+	# depmod rewrites these: never through a hard link into the base
+	for f in "$M/usr/lib/modules/$KVER"/modules.*; do
+		cp --remove-destination "$BASE/usr/lib/modules/$KVER/${f##*/}" "$f"
+	done
+	cp -a "$OM/." "$M/usr/lib/modules/$KVER/"
+	depmod -b "$M" "$KVER"
+	cp -p "$M/usr/lib/modules/$KVER"/modules.* "$OM/"
+fi
+mkcpio "$O" "$OUT.overlay"
+cat "$BASECPIO" "$OUT.overlay" >"$OUT.tmp"
+rm -f "$OUT.overlay"
 mv -f "$OUT.tmp" "$OUT"
 echo "$stamp" >"$OUT.stamp"
 echo "$OUT"
