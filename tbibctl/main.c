@@ -63,8 +63,8 @@ static int run(const struct tb_req *req, void *arg)
 		break;
 	case TB_OP_MONITOR:
 		r = tb_monitor_exec(ctx, req);
-		/* the socket joined groups and stopped checking sequence
-		 * numbers: do not reuse it for a later batch line */
+		/* the socket joined multicast groups and would keep
+		 * receiving events: do not reuse it for a later batch line */
 		tb_nl_close(ctx);
 		break;
 	default:

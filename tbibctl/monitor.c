@@ -141,6 +141,14 @@ static int on_msg(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* Events are unsolicited: every sequence number is fine. */
+static int seq_any(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -173,8 +181,6 @@ int tb_monitor_exec(struct tb_ctx *ctx, const struct tb_req *req)
 	}
 	if (ctrl >= 0)
 		nl_socket_add_membership(ctx->sk, ctrl);
-	/* Events are unsolicited: no sequence numbers to check. */
-	nl_socket_disable_seq_check(ctx->sk);
 	nl_socket_set_buffer_size(ctx->sk, 1 << 20, 0);
 
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
@@ -183,6 +189,7 @@ int tb_monitor_exec(struct tb_ctx *ctx, const struct tb_req *req)
 		return TB_EXIT_FAIL;
 	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_msg, &m);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, seq_any, NULL);
 
 	stop = 0;
 	sigemptyset(&sa.sa_mask);
