@@ -13,7 +13,9 @@
 
 #define TBIB_VENDOR_ID		0xffffff	/* no OUI, as soft devices do */
 #define TBIB_VENDOR_PART_ID	0x7b1b
+/* Firmware version: the string for sysfs, the number for query_device. */
 #define TBIB_FW_VERSION		"0.1.0"
+#define TBIB_FW_VERSION_NUM	((0ULL << 32) | (1ULL << 16) | 0ULL)
 
 /*
  * Honest limits of the skeleton: no verbs objects exist yet.  The verbs
@@ -30,6 +32,7 @@ static int tbib_query_device(struct ib_device *ibdev,
 		return -EINVAL;
 
 	memset(attr, 0, sizeof(*attr));
+	attr->fw_ver = TBIB_FW_VERSION_NUM;
 	attr->vendor_id = TBIB_VENDOR_ID;
 	attr->vendor_part_id = TBIB_VENDOR_PART_ID;
 	attr->sys_image_guid = cpu_to_be64(dev->guid);

@@ -49,7 +49,13 @@ static struct netlink_range_validation tbib_ifindex_range = {
 };
 
 #define TBIB_POL_DEV_NAME { .type = NLA_NUL_STRING, .len = TBIB_DEV_NAME_MAX - 1 }
-#define TBIB_POL_LID	NLA_POLICY_RANGE(NLA_U32, TBIB_LID_MIN, TBIB_LID_MAX)
+/* Limits beyond s16 need a range structure (non-const on 6.1). */
+static struct netlink_range_validation tbib_lid_range = {
+	.min = TBIB_LID_MIN,
+	.max = TBIB_LID_MAX,
+};
+
+#define TBIB_POL_LID	NLA_POLICY_FULL_RANGE(NLA_U32, &tbib_lid_range)
 
 static const struct nla_policy tbib_dev_new_policy[TBIB_A_DEV_MAX + 1] = {
 	[TBIB_A_DEV_NAME] = TBIB_POL_DEV_NAME,
