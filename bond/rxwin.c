@@ -77,6 +77,15 @@ bool tbib_rxwin_pop(struct tbib_rxwin *w, void **item, u32 *psn)
 	return true;
 }
 
+bool tbib_rxwin_is_held(const struct tbib_rxwin *w, u32 psn)
+{
+	s32 d = tbib_psn_diff(tbib_psn(psn), w->expected);
+
+	if (d < 0 || (u32)d >= w->cap)
+		return false;
+	return tbib_bit_test(w->held, psn & w->mask);
+}
+
 void tbib_rxwin_flush(struct tbib_rxwin *w, tbib_rxwin_free_fn free_fn,
 		      void *ctx)
 {

@@ -96,6 +96,9 @@ static inline u32 tbib_rxwin_max_depth(const struct tbib_rxwin *w)
 	return w->max_depth;
 }
 
+/* Is psn held (received out of order, not yet popped)? */
+bool tbib_rxwin_is_held(const struct tbib_rxwin *w, u32 psn);
+
 /* Internal consistency check for tests and debugging: 0 or -EINVAL. */
 int tbib_rxwin_check(const struct tbib_rxwin *w);
 

@@ -157,27 +157,19 @@ int tbib_txtrack_sent(struct tbib_txtrack *t, u32 psn, u8 rail, u32 bytes)
 	return 0;
 }
 
-/* Reject a SACK that acknowledges something never sent. */
+/*
+ * A cumulative ack beyond what was sent is an error: nothing is applied.
+ * Bits for PSNs never sent are only ignored (and counted): rejecting the
+ * whole SACK would stall the QP for as long as the receiver holds such a
+ * PSN, while what it says about the PSNs we did send is still true.
+ */
 static int tbib_txt_sack_valid(const struct tbib_txtrack *t,
 			       const struct tbib_sack *s)
 {
-	int k;
-	u32 top;
-
 	if (s->cum > TBIB_PSN_MASK || s->nwords > TBIB_SACK_MAX_WORDS)
 		return -EINVAL;
 	if (tbib_psn_gt(s->cum, t->nxt))
 		return -EINVAL;
-	for (k = s->nwords - 1; k >= 0; k--) {
-		if (!s->bits[k])
-			continue;
-		/* highest PSN reported held */
-		top = tbib_psn_add(s->cum, 1 + 64 * (u32)k +
-				   tbib_fls64(s->bits[k]));
-		if (tbib_psn_ge(top, t->nxt))
-			return -EINVAL;
-		break;
-	}
 	return 0;
 }
 
@@ -289,6 +281,8 @@ int tbib_txtrack_on_sack(struct tbib_txtrack *t, const struct tbib_sack *s,
 		psn = tbib_psn_add(s->cum, 1 + i);
 		if (tbib_txt_outstanding(t, psn))
 			tbib_txt_ack_one(t, psn, &ps, a);
+		else if (tbib_psn_ge(psn, t->nxt))
+			a->ignored++;
 	}
 	for (r = 0; r < TBIB_MAX_RAILS; r++)
 		if (ps.touched & (1u << r))

@@ -72,6 +72,7 @@ struct tbib_txtrack_ack {
 	u32 acked;		/* PSNs newly acknowledged */
 	u32 acked_bytes;
 	u32 lost;		/* PSNs newly found lost on their rail */
+	u32 ignored;		/* SACK bits for PSNs never sent (peer bug) */
 	u32 rail_acked_bytes[TBIB_MAX_RAILS];	/* by rail of last send */
 	bool una_advanced;	/* rearm the retransmit timer */
 	bool stale;		/* SACK of an older epoch: ignored */
@@ -121,8 +122,9 @@ int tbib_txtrack_sent(struct tbib_txtrack *t, u32 psn, u8 rail, u32 bytes);
 
 /*
  * Apply a SACK.  Returns 0 (see *a for what changed, a->stale if the
- * epoch is old and the SACK was ignored) or -EINVAL if it acknowledges a
- * PSN never sent; nothing is changed then.
+ * epoch is old and the SACK was ignored, a->ignored for bits naming PSNs
+ * never sent) or -EINVAL if its cumulative PSN is beyond what was sent;
+ * nothing is changed then.
  */
 int tbib_txtrack_on_sack(struct tbib_txtrack *t, const struct tbib_sack *s,
 			 struct tbib_txtrack_ack *a);

@@ -120,6 +120,9 @@ static void test_out_of_order(void)
 	CHECK_EQ(offer(w, 2), TBIB_RXWIN_HELD);
 	CHECK_EQ(offer(w, 5), TBIB_RXWIN_HELD);
 	CHECK_EQ(tbib_rxwin_depth(w), 3);
+	CHECK(tbib_rxwin_is_held(w, 2) && tbib_rxwin_is_held(w, 5));
+	CHECK(!tbib_rxwin_is_held(w, 1) && !tbib_rxwin_is_held(w, 4));
+	CHECK(!tbib_rxwin_is_held(w, 0) && !tbib_rxwin_is_held(w, 2 + 16));
 	CHECK_EQ(drain(w, &next), 0);	/* 1 still missing */
 	CHECK_EQ(offer(w, 1), TBIB_RXWIN_IN_ORDER);
 	next = 2;
