@@ -1,5 +1,5 @@
 #!/bin/bash
-# tbib-test: topology=single timeout=30
+# tbib-test: topology=single timeout=10
 #
 # Harness self-test: never finishes; the harness must report a timeout.
 . /tests/lib.sh

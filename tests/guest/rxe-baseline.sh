@@ -1,5 +1,5 @@
 #!/bin/bash
-# tbib-test: topology=pair links=1 timeout=240
+# tbib-test: topology=pair links=1 timeout=180
 #
 # Baseline: soft-RoCE (rxe) between the two VMs over link 0.  Proves the
 # harness end to end (two VMs, a datagram-socket link, the RDMA stack,
