@@ -34,8 +34,8 @@ need-kernel:
 # Kbuild writes objects next to the sources, so every kernel gets its own
 # copy of the tree (timestamps kept, so rebuilds stay incremental).
 module: need-kernel
-	@mkdir -p $(BUILD)/$(KVER)
-	@cp -pR $(TOP)/Kbuild $(addprefix $(TOP)/,$(KSRC_DIRS)) $(BUILD)/$(KVER)/
+	@$(TOP)/scripts/sync-ksrc.sh $(TOP) $(BUILD)/$(KVER) $(KSRC_DIRS)
+	@ln -sfn ../tools $(BUILD)/$(KVER)/guest-tools
 	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KVER) W=$(W) $(if $(C),C=$(C)) modules
 	@echo "tbib: built $(BUILD)/$(KVER)/tbib.ko"
 
