@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <linux/netlink.h>
 #include <netlink/netlink.h>
 #include <netlink/genl/genl.h>
@@ -287,7 +288,11 @@ int tb_nl_connect(struct tb_ctx *ctx)
 
 	r = genl_ctrl_resolve(ctx->sk, TBIB_GENL_NAME);
 	if (r < 0) {
-		if (r == -NLE_OBJ_NOTFOUND)
+		/* The family only exists in the initial network namespace:
+		 * a loaded module seen from elsewhere needs another hint. */
+		if (r == -NLE_OBJ_NOTFOUND && !access("/sys/module/tbib", F_OK))
+			tb_err("the tbib module is loaded but its netlink family is not visible here (tbib is configured from the initial network namespace)");
+		else if (r == -NLE_OBJ_NOTFOUND)
 			tb_err("tbib kernel module not loaded (no generic netlink family \"%s\")",
 			       TBIB_GENL_NAME);
 		else

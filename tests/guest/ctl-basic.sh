@@ -491,6 +491,9 @@ done
 assert_eq "$(grep -c '^new rail ' "$TMP/mon.txt")" "$(grep -c '"event":"rail_new"' "$TMP/mon.json")" \
 	"human and JSON monitors saw the same rail_new events"
 [ -s "$TMP/mon.err" ] && fail "monitor stderr: $(cat "$TMP/mon.err")"
+log "monitor saw $(wc -l <"$TMP/mon.txt") events, e.g.:"
+grep -E '^(new|set|del) (dev tbib0|rail [0-9]+ dev tbib0 netdev va[01]|peer)' "$TMP/mon.txt" | head -n 6
+grep '"rail_del"' "$TMP/mon.json" | head -n 1
 
 log "SIGINT ends a monitor cleanly"
 tbibctl monitor rail >"$TMP/mon2.txt" 2>&1 &
