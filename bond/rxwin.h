@@ -20,15 +20,22 @@
 #include "psn.h"
 #include "wire.h"
 
+/*
+ * Result of tbib_rxwin_insert():
+ * IN_ORDER	psn was the expected one: the caller processes it now (it is
+ *		not stored), then drains tbib_rxwin_pop()
+ * HELD		stored until the gap before it fills
+ * DUP_OLD	before the expected PSN, already delivered: answer it
+ *		(re-ACK, replay a READ/atomic response), then drop it
+ * DUP_HELD	already held: the caller drops its copy
+ * OUTSIDE	beyond the window: the caller drops it
+ */
 enum tbib_rxwin_res {
-	TBIB_RXWIN_IN_ORDER,	/* psn was the expected one: the caller
-				 * processes it now (it is not stored), then
-				 * drains tbib_rxwin_pop() */
-	TBIB_RXWIN_HELD,	/* stored until the gap before it fills */
-	TBIB_RXWIN_DUP_OLD,	/* before the expected PSN: already
-				 * delivered; answer it (re-ACK, replay) */
-	TBIB_RXWIN_DUP_HELD,	/* already held: caller drops its copy */
-	TBIB_RXWIN_OUTSIDE,	/* beyond the window: caller drops it */
+	TBIB_RXWIN_IN_ORDER,
+	TBIB_RXWIN_HELD,
+	TBIB_RXWIN_DUP_OLD,
+	TBIB_RXWIN_DUP_HELD,
+	TBIB_RXWIN_OUTSIDE,
 };
 
 struct tbib_rxwin {

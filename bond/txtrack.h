@@ -111,6 +111,12 @@ static inline u32 tbib_txtrack_next_psn(const struct tbib_txtrack *t)
 	return t->nxt;
 }
 
+/* Oldest unacknowledged PSN (== next PSN when nothing is outstanding). */
+static inline u32 tbib_txtrack_una(const struct tbib_txtrack *t)
+{
+	return t->una;
+}
+
 /*
  * Record a transmission of psn on rail.  psn == next PSN: a new packet
  * (-ENOSPC if the window is full).  psn already outstanding: a

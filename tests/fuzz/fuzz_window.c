@@ -104,9 +104,8 @@ static bool received(struct world *wd, u32 psn)
 
 static void wire_put(struct world *wd, u32 psn)
 {
-	if (wd->nwire == WIRE_MAX) {
+	if (wd->nwire == WIRE_MAX)	/* wire full: the oldest is lost */
 		wd->wire[0] = wd->wire[--wd->nwire];
-	}
 	wd->wire[wd->nwire++] = psn;
 }
 
