@@ -193,4 +193,12 @@ static const struct ib_device_ops tbib_verbs_ops = {
 void tbib_verbs_set_ops(struct ib_device *ibdev)
 {
 	ib_set_device_ops(ibdev, &tbib_verbs_ops);
+	/*
+	 * Legacy write() commands beyond ib_core's default set that librxe
+	 * uses: the doorbell (POST_SEND with no WRs) and arming a CQ.
+	 * POLL_CQ, POST_RECV and POST_SRQ_RECV stay off: librxe works on the
+	 * rings, so they would only widen what a hostile process can reach.
+	 */
+	ibdev->uverbs_cmd_mask |= BIT_ULL(IB_USER_VERBS_CMD_POST_SEND) |
+				  BIT_ULL(IB_USER_VERBS_CMD_REQ_NOTIFY_CQ);
 }
