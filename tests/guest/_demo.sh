@@ -6,8 +6,8 @@
 # rails and perftest through it; until then the rxe baseline on link 0.
 . /tests/lib.sh
 
-BW_ARGS=(-F -s 65536 -n 1000)
-LAT_ARGS=(-F -s 64 -n 1000)
+BW_ARGS=(-F -u 18 -s 65536 -n 1000)
+LAT_ARGS=(-F -u 18 -s 64 -n 1000)
 
 if have_tbib; then
 	mode=tbib dev=tbib0 gidopt=()

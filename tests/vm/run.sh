@@ -174,7 +174,7 @@ for attempt in 1 2 3; do
 	ok=1
 	if [ "$TOPO" = pair ]; then
 		ok=0
-		for _ in $(seq 100); do
+		for _ in $(seq 300); do
 			ports_bound && { ok=1; break; }
 			for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null || break 2; done
 			sleep 0.1

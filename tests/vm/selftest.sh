@@ -7,7 +7,8 @@
 #   _warn      module WARNs on load, script exit 0 -> must fail, kernel splat
 #   _timeout   script never ends                   -> must fail, timeout
 #              and again with no time to boot      -> killed by the host
-#   _pairfail  pair, links checked, vm1 fails      -> must fail on vm1, quickly
+#   _pairfail  pair, links checked, vm1 fails      -> must fail on vm1, and
+#              vm0 (waiting at a barrier) is stopped without waiting
 #
 #   selftest.sh -k KVER [-o RESULTS_DIR]
 # Exit 0 if every case behaved, 1 if not, 2 on a harness error.
@@ -59,10 +60,12 @@ grep -q '^vm0_rc=0$' "$RES/_warn/result" 2>/dev/null || bad+=("_warn: script did
 expect _timeout 1 '^reason=vm0 test timed out'
 # a guest that never reports: the host's deadline kills it (no slack for
 # boot, so the deadline passes before the guest can say anything)
-SUFFIX=-hostkill TBIB_VM_SLACK=0 expect _timeout 1 '^reason=vm0 no result after 10s \(killed\)' 20
+SUFFIX=-hostkill TBIB_VM_SLACK=0 expect _timeout 1 '^reason=vm0 no result after 10s \(killed\)' 30
 # vm1 fails right after the links check; vm0 would wait 600 s at a
-# barrier and the test timeout is 150 s: the harness must cut it short
-expect _pairfail 1 '^reason=vm1 test exit 1$' 120
+# barrier (test timeout 150 s): the harness must stop it, not wait
+expect _pairfail 1 '^reason=vm1 test exit 1$'
+grep -q '^reason=vm0 stopped after a failure$' "$RES/_pairfail/result" 2>/dev/null ||
+	bad+=("_pairfail: vm0 was not stopped after vm1 failed")
 
 if [ ${#bad[@]} = 0 ]; then
 	echo "PASS selftest [$KVER]"
