@@ -24,8 +24,6 @@
 #define SOL_NETLINK 270
 #endif
 
-int tb_nl_last_errno;
-
 struct talk {
 	tb_reply_fn fn;
 	void *arg;
@@ -201,7 +199,6 @@ int tb_nl_talk(struct tb_ctx *ctx, struct nl_msg *msg, tb_reply_fn fn,
 	struct nl_cb *cb;
 	int r;
 
-	tb_nl_last_errno = 0;
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
 		nlmsg_free(msg);
@@ -227,7 +224,6 @@ int tb_nl_talk(struct tb_ctx *ctx, struct nl_msg *msg, tb_reply_fn fn,
 		if (r < 0 && !t.done) {
 			nl_cb_put(cb);
 			tb_err("%s: netlink: %s", what, nl_geterror(r));
-			tb_nl_last_errno = EPROTO;
 			return TB_EXIT_FAIL;
 		}
 	}
@@ -235,7 +231,6 @@ int tb_nl_talk(struct tb_ctx *ctx, struct nl_msg *msg, tb_reply_fn fn,
 	if (t.intr && !t.err)
 		tb_err("warning: the configuration changed during the dump; the list may be inconsistent");
 	if (t.err) {
-		tb_nl_last_errno = t.err;
 		report(&t, what);
 		return TB_EXIT_FAIL;
 	}
@@ -262,7 +257,7 @@ int tb_nl_request(struct tb_ctx *ctx, const struct tb_req *req,
 	return tb_nl_talk(ctx, msg, fn, arg, what);
 }
 
-int tb_nl_connect(struct tb_ctx *ctx)
+int tb_nl_open(struct tb_ctx *ctx)
 {
 	int one = 1, r;
 
@@ -277,7 +272,9 @@ int tb_nl_connect(struct tb_ctx *ctx)
 	if (r < 0) {
 		tb_err("cannot open a generic netlink socket: %s",
 		       nl_geterror(r));
-		goto fail;
+		nl_socket_free(ctx->sk);
+		ctx->sk = NULL;
+		return TB_EXIT_FAIL;
 	}
 	/* Ask for extack messages; the echoed request (no CAP_ACK) lets an
 	 * attribute offset be named. */
@@ -285,7 +282,18 @@ int tb_nl_connect(struct tb_ctx *ctx)
 		   &one, sizeof(one));
 	/* Large dumps: let libnl size its buffer from a peek. */
 	nl_socket_enable_msg_peek(ctx->sk);
+	return TB_EXIT_OK;
+}
 
+int tb_nl_connect(struct tb_ctx *ctx)
+{
+	int r;
+
+	if (ctx->sk && ctx->family)
+		return TB_EXIT_OK;
+	r = tb_nl_open(ctx);
+	if (r)
+		return r;
 	r = genl_ctrl_resolve(ctx->sk, TBIB_GENL_NAME);
 	if (r < 0) {
 		/* The family only exists in the initial network namespace:
@@ -298,14 +306,11 @@ int tb_nl_connect(struct tb_ctx *ctx)
 		else
 			tb_err("cannot resolve generic netlink family \"%s\": %s",
 			       TBIB_GENL_NAME, nl_geterror(r));
-		goto fail;
+		tb_nl_close(ctx);
+		return TB_EXIT_FAIL;
 	}
 	ctx->family = r;
 	return TB_EXIT_OK;
-fail:
-	nl_socket_free(ctx->sk);
-	ctx->sk = NULL;
-	return TB_EXIT_FAIL;
 }
 
 void tb_nl_close(struct tb_ctx *ctx)

@@ -40,13 +40,6 @@ static const char *const stat_names[TB_STATS_N] = {
 	[TBIB_A_STATS_PROBES_RX] = "probes_rx",
 };
 
-const char *tb_stats_name(int attr)
-{
-	if (attr <= 0 || attr >= TB_STATS_N)
-		return NULL;
-	return stat_names[attr];
-}
-
 int tb_stats_parse(struct nlattr *nest, struct tb_stats *st)
 {
 	struct nlattr *a;

@@ -285,7 +285,6 @@ struct nlattr;
 struct nl_msg;
 
 int tb_stats_parse(struct nlattr *nest, struct tb_stats *st);
-const char *tb_stats_name(int attr);
 void tb_stats_print(const struct tb_stats *st, FILE *f, const char *indent);
 void tb_stats_json(struct tb_json *j, const struct tb_stats *st);
 
@@ -327,6 +326,9 @@ struct tb_ctx {
 /* Called for every reply object; return 0 to go on, <0 to stop (error). */
 typedef int (*tb_reply_fn)(struct nl_msg *msg, void *arg);
 
+/* A generic netlink socket with extended ACKs, no family yet. */
+int tb_nl_open(struct tb_ctx *ctx);
+/* tb_nl_open + resolve the "tbib" family; prints why not. */
 int tb_nl_connect(struct tb_ctx *ctx);
 void tb_nl_close(struct tb_ctx *ctx);
 /*
@@ -342,9 +344,6 @@ int tb_nl_request(struct tb_ctx *ctx, const struct tb_req *req,
 		  tb_reply_fn fn, void *arg, const char *what);
 int tb_nl_mcast_group(struct tb_ctx *ctx, const char *family,
 		      const char *group);
-
-/* Errors of the last tb_nl_talk, for callers that want to react. */
-extern int tb_nl_last_errno;
 
 /* ---- per-object command runners ---- */
 
