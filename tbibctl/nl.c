@@ -34,7 +34,48 @@ struct talk {
 	char msg[256];		/* extack message, "" = none */
 	int bad_attr;		/* attribute type the kernel pointed at */
 	int miss_attr;		/* required attribute it found missing */
+	int family;		/* to name tbib attributes ... */
+	int cmd;		/* ... of this command (-1: unknown) */
 };
+
+/* Names of request attributes in error messages (as in the JSON keys). */
+static const char *const dev_attr_names[TBIB_A_DEV_MAX + 1] = {
+	[TBIB_A_DEV_NAME] = "name", [TBIB_A_DEV_INDEX] = "index",
+	[TBIB_A_DEV_GUID] = "guid", [TBIB_A_DEV_LID] = "lid",
+};
+
+static const char *const rail_attr_names[TBIB_A_RAIL_MAX + 1] = {
+	[TBIB_A_RAIL_DEV_NAME] = "dev", [TBIB_A_RAIL_ID] = "id",
+	[TBIB_A_RAIL_TYPE] = "type", [TBIB_A_RAIL_IFINDEX] = "ifindex",
+	[TBIB_A_RAIL_IFNAME] = "ifname", [TBIB_A_RAIL_USB4_EP] = "usb4",
+	[TBIB_A_RAIL_PEER_MAC] = "peer_mac", [TBIB_A_RAIL_WEIGHT] = "weight",
+	[TBIB_A_RAIL_CSUM] = "csum", [TBIB_A_RAIL_ADMIN_STATE] = "admin_state",
+};
+
+static const char *const peer_attr_names[TBIB_A_PEER_MAX + 1] = {
+	[TBIB_A_PEER_DEV_NAME] = "dev", [TBIB_A_PEER_GUID] = "guid",
+	[TBIB_A_PEER_LID] = "lid",
+};
+
+static const char *attr_name(const struct talk *t, int attr)
+{
+	switch (t->family > 0 ? t->cmd : -1) {
+	case TBIB_CMD_DEV_NEW:
+	case TBIB_CMD_DEV_DEL:
+	case TBIB_CMD_DEV_GET:
+	case TBIB_CMD_DEV_SET:
+		return attr <= TBIB_A_DEV_MAX ? dev_attr_names[attr] : NULL;
+	case TBIB_CMD_RAIL_ADD:
+	case TBIB_CMD_RAIL_DEL:
+	case TBIB_CMD_RAIL_GET:
+	case TBIB_CMD_RAIL_SET:
+		return attr <= TBIB_A_RAIL_MAX ? rail_attr_names[attr] : NULL;
+	case TBIB_CMD_PEER_GET:
+		return attr <= TBIB_A_PEER_MAX ? peer_attr_names[attr] : NULL;
+	default:
+		return NULL;
+	}
+}
 
 /*
  * Extended ACK TLVs of an NLMSG_ERROR or NLMSG_DONE.  off is where the
@@ -112,6 +153,10 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 		req = &e->msg;
 		req_len = e->msg.nlmsg_len;
 	}
+	/* the command of the echoed request, to name its attributes */
+	if (req && req->nlmsg_type == t->family &&
+	    req_len >= NLMSG_HDRLEN + GENL_HDRLEN)
+		t->cmd = ((const struct genlmsghdr *)NLMSG_DATA(req))->cmd;
 	parse_ext_ack(t, nlh, off, req, req_len);
 	t->done = true;
 	return NL_STOP;
@@ -175,14 +220,16 @@ static int on_valid(struct nl_msg *msg, void *arg)
 
 static void report(const struct talk *t, const char *what)
 {
+	int attr = t->miss_attr > 0 ? t->miss_attr : t->bad_attr;
+	const char *name = attr > 0 ? attr_name(t, attr) : NULL;
 	char extra[64] = "";
 
-	if (t->miss_attr > 0)
-		snprintf(extra, sizeof(extra), ", missing attribute %d",
-			 t->miss_attr);
-	else if (t->bad_attr > 0)
-		snprintf(extra, sizeof(extra), ", attribute %d",
-			 t->bad_attr);
+	if (attr > 0 && name)
+		snprintf(extra, sizeof(extra), ", %sattribute %s",
+			 t->miss_attr > 0 ? "missing " : "", name);
+	else if (attr > 0)
+		snprintf(extra, sizeof(extra), ", %sattribute %d",
+			 t->miss_attr > 0 ? "missing " : "", attr);
 	if (t->msg[0])
 		tb_err("%s (%s%s)", t->msg, strerror(t->err), extra);
 	else if (t->err == EPERM)
@@ -195,7 +242,8 @@ static void report(const struct talk *t, const char *what)
 int tb_nl_talk(struct tb_ctx *ctx, struct nl_msg *msg, tb_reply_fn fn,
 	       void *arg, const char *what)
 {
-	struct talk t = { .fn = fn, .arg = arg };
+	struct talk t = { .fn = fn, .arg = arg, .family = ctx->family,
+			  .cmd = -1 };
 	struct nl_cb *cb;
 	int r;
 

@@ -103,7 +103,9 @@ int main(void)
 	      strstr(errbuf, " (Invalid argument") &&
 	      !strstr(errbuf, "what failed"), "extack printed: %s", errbuf);
 	fprintf(stderr, "policy reject: %s", errbuf);
-	CHECK(strstr(errbuf, "attribute 2)") != NULL,
+	/* ctx.family is nlctrl here, so its GETFAMILY (3) reads as DEV_GET
+	 * and FAMILY_NAME (2) as the device's "name" */
+	CHECK(strstr(errbuf, ", attribute name)") != NULL,
 	      "offending attribute named: %s", errbuf);
 
 	/* the socket is still in step */
