@@ -346,7 +346,10 @@ static bool tbib_nl_valid_dev_name(const char *name)
 	return true;
 }
 
-/* The device named by @name_attr or @index_attr; cfg lock held. */
+/*
+ * The device named by @name_attr or @index_attr; cfg lock held.  Returns
+ * an ERR_PTR: -EINVAL when no name was given, -ENODEV when unknown.
+ */
 static struct tbib_dev *tbib_nl_dev(struct nlattr **attrs, int name_attr,
 				    int index_attr,
 				    struct netlink_ext_ack *extack)
@@ -355,24 +358,31 @@ static struct tbib_dev *tbib_nl_dev(struct nlattr **attrs, int name_attr,
 
 	if (attrs[name_attr]) {
 		dev = tbib_dev_find_name(nla_data(attrs[name_attr]));
-		if (!dev)
+		if (!dev) {
 			NL_SET_ERR_MSG_ATTR(extack, attrs[name_attr],
 					    "no such tbib device");
+			return ERR_PTR(-ENODEV);
+		}
 		return dev;
 	}
 	if (index_attr && attrs[index_attr]) {
 		dev = tbib_dev_find_index(nla_get_u32(attrs[index_attr]));
-		if (!dev)
+		if (!dev) {
 			NL_SET_ERR_MSG_ATTR(extack, attrs[index_attr],
 					    "no tbib device with this index");
+			return ERR_PTR(-ENODEV);
+		}
 		return dev;
 	}
 	NL_SET_ERR_ATTR_MISS(extack, NULL, name_attr);
 	NL_SET_ERR_MSG(extack, "missing device name");
-	return NULL;
+	return ERR_PTR(-EINVAL);
 }
 
-/* The rail named by id, ifindex or ifname within @dev; cfg lock held. */
+/*
+ * The rail named by id, ifindex or ifname within @dev; cfg lock held.
+ * ERR_PTR as tbib_nl_dev().
+ */
 static struct tbib_rail *tbib_nl_rail(struct tbib_dev *dev,
 				      struct nlattr **attrs,
 				      struct netlink_ext_ack *extack)
@@ -381,9 +391,11 @@ static struct tbib_rail *tbib_nl_rail(struct tbib_dev *dev,
 
 	if (attrs[TBIB_A_RAIL_ID]) {
 		rail = tbib_rail_find(dev, nla_get_u32(attrs[TBIB_A_RAIL_ID]));
-		if (!rail)
+		if (!rail) {
 			NL_SET_ERR_MSG_ATTR(extack, attrs[TBIB_A_RAIL_ID],
 					    "no such rail on this device");
+			return ERR_PTR(-ENODEV);
+		}
 		return rail;
 	}
 	if (attrs[TBIB_A_RAIL_IFINDEX] || attrs[TBIB_A_RAIL_IFNAME]) {
@@ -403,13 +415,24 @@ static struct tbib_rail *tbib_nl_rail(struct tbib_dev *dev,
 		if (!rail || rail->dev != dev) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "no rail on this network device");
-			return NULL;
+			return ERR_PTR(-ENODEV);
 		}
 		return rail;
 	}
 	NL_SET_ERR_ATTR_MISS(extack, NULL, TBIB_A_RAIL_ID);
 	NL_SET_ERR_MSG(extack, "missing rail id (or ifname/ifindex)");
-	return NULL;
+	return ERR_PTR(-EINVAL);
+}
+
+/* Device, then rail, of a rail command; ERR_PTR on failure. */
+static struct tbib_rail *tbib_nl_dev_rail(struct genl_info *info)
+{
+	struct tbib_dev *dev;
+
+	dev = tbib_nl_dev(info->attrs, TBIB_A_RAIL_DEV_NAME, 0, info->extack);
+	if (IS_ERR(dev))
+		return ERR_CAST(dev);
+	return tbib_nl_rail(dev, info->attrs, info->extack);
 }
 
 /* ------------------------------------------------------------------ */
@@ -464,9 +487,9 @@ static int tbib_nl_dev_del(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&tbib_cfg_lock);
 	dev = tbib_nl_dev(info->attrs, TBIB_A_DEV_NAME, TBIB_A_DEV_INDEX,
 			  info->extack);
-	if (!dev) {
+	if (IS_ERR(dev)) {
 		mutex_unlock(&tbib_cfg_lock);
-		return -ENODEV;
+		return PTR_ERR(dev);
 	}
 	if (!ib_device_try_get(&dev->ibdev)) {
 		mutex_unlock(&tbib_cfg_lock);
@@ -487,8 +510,8 @@ static int tbib_nl_dev_set(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&tbib_cfg_lock);
 	dev = tbib_nl_dev(info->attrs, TBIB_A_DEV_NAME, TBIB_A_DEV_INDEX,
 			  info->extack);
-	if (!dev) {
-		ret = -ENODEV;
+	if (IS_ERR(dev)) {
+		ret = PTR_ERR(dev);
 		goto out;
 	}
 	if (!info->attrs[TBIB_A_DEV_LID]) {
@@ -518,9 +541,9 @@ static int tbib_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&tbib_cfg_lock);
 	dev = tbib_nl_dev(info->attrs, TBIB_A_DEV_NAME, TBIB_A_DEV_INDEX,
 			  info->extack);
-	ret = dev ? tbib_nl_fill_dev(msg, dev, info->snd_portid,
-				     info->snd_seq, 0, TBIB_CMD_DEV_GET) :
-		    -ENODEV;
+	ret = IS_ERR(dev) ? PTR_ERR(dev) :
+	      tbib_nl_fill_dev(msg, dev, info->snd_portid, info->snd_seq, 0,
+			       TBIB_CMD_DEV_GET);
 	mutex_unlock(&tbib_cfg_lock);
 	if (ret) {
 		if (ret == -EMSGSIZE)
@@ -627,8 +650,8 @@ static int tbib_nl_rail_add(struct sk_buff *skb, struct genl_info *info)
 	rtnl_lock();
 	mutex_lock(&tbib_cfg_lock);
 	dev = tbib_nl_dev(attrs, TBIB_A_RAIL_DEV_NAME, 0, info->extack);
-	if (!dev) {
-		ret = -ENODEV;
+	if (IS_ERR(dev)) {
+		ret = PTR_ERR(dev);
 		goto unlock;
 	}
 	ret = tbib_rail_netdev_add(dev, &p, &rail, info->extack);
@@ -652,14 +675,12 @@ unlock:
 static int tbib_nl_rail_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tbib_rail *rail;
-	struct tbib_dev *dev;
 
 	mutex_lock(&tbib_cfg_lock);
-	dev = tbib_nl_dev(info->attrs, TBIB_A_RAIL_DEV_NAME, 0, info->extack);
-	rail = dev ? tbib_nl_rail(dev, info->attrs, info->extack) : NULL;
-	if (!rail) {
+	rail = tbib_nl_dev_rail(info);
+	if (IS_ERR(rail)) {
 		mutex_unlock(&tbib_cfg_lock);
-		return -ENODEV;
+		return PTR_ERR(rail);
 	}
 	tbib_rail_unlink(rail);
 	mutex_unlock(&tbib_cfg_lock);
@@ -671,7 +692,6 @@ static int tbib_nl_rail_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
 	struct tbib_rail *rail;
-	struct tbib_dev *dev;
 	int ret = 0;
 
 	if (!attrs[TBIB_A_RAIL_WEIGHT] && !attrs[TBIB_A_RAIL_CSUM] &&
@@ -693,10 +713,9 @@ static int tbib_nl_rail_set(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	mutex_lock(&tbib_cfg_lock);
-	dev = tbib_nl_dev(attrs, TBIB_A_RAIL_DEV_NAME, 0, info->extack);
-	rail = dev ? tbib_nl_rail(dev, attrs, info->extack) : NULL;
-	if (!rail) {
-		ret = -ENODEV;
+	rail = tbib_nl_dev_rail(info);
+	if (IS_ERR(rail)) {
+		ret = PTR_ERR(rail);
 		goto out;
 	}
 	if (attrs[TBIB_A_RAIL_WEIGHT])
@@ -734,8 +753,7 @@ out:
 
 static int tbib_nl_rail_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct tbib_rail *rail = NULL;
-	struct tbib_dev *dev;
+	struct tbib_rail *rail;
 	struct sk_buff *msg;
 	int ret;
 
@@ -745,12 +763,10 @@ static int tbib_nl_rail_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	}
 	mutex_lock(&tbib_cfg_lock);
-	dev = tbib_nl_dev(info->attrs, TBIB_A_RAIL_DEV_NAME, 0, info->extack);
-	if (dev)
-		rail = tbib_nl_rail(dev, info->attrs, info->extack);
-	ret = rail ? tbib_nl_fill_rail(msg, rail, info->snd_portid,
-				       info->snd_seq, 0, TBIB_CMD_RAIL_GET) :
-		     -ENODEV;
+	rail = tbib_nl_dev_rail(info);
+	ret = IS_ERR(rail) ? PTR_ERR(rail) :
+	      tbib_nl_fill_rail(msg, rail, info->snd_portid, info->snd_seq, 0,
+				TBIB_CMD_RAIL_GET);
 	mutex_unlock(&tbib_cfg_lock);
 	if (ret) {
 		if (ret == -EMSGSIZE)
@@ -849,21 +865,26 @@ static int tbib_nl_peer_get_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	mutex_lock(&tbib_cfg_lock);
 	dev = tbib_nl_dev(attrs, TBIB_A_PEER_DEV_NAME, 0, info->extack);
-	if (dev && attrs[TBIB_A_PEER_GUID]) {
+	if (IS_ERR(dev)) {
+		ret = PTR_ERR(dev);
+		goto out;
+	}
+	if (attrs[TBIB_A_PEER_GUID]) {
 		peer = tbib_peer_find_guid(dev,
 				nla_get_u64(attrs[TBIB_A_PEER_GUID]));
-	} else if (dev) {
+	} else {
 		u32 lid = nla_get_u32(attrs[TBIB_A_PEER_LID]);
 
 		rcu_read_lock();
 		peer = tbib_peer_find_lid_rcu(dev, lid);
 		rcu_read_unlock();	/* the cfg lock keeps it alive */
 	}
-	if (dev && !peer)
+	if (!peer)
 		NL_SET_ERR_MSG(info->extack, "no such peer");
 	ret = peer ? tbib_nl_fill_peer(msg, peer, info->snd_portid,
 				       info->snd_seq, 0, TBIB_CMD_PEER_GET) :
 		     -ENOENT;
+out:
 	mutex_unlock(&tbib_cfg_lock);
 	if (ret) {
 		if (ret == -EMSGSIZE)
