@@ -196,7 +196,6 @@ void tb_rail_json(struct tb_json *j, const char *key,
 struct walk {
 	struct tb_ctx *ctx;
 	const char *dev;	/* NULL = all devices */
-	bool print;
 	bool stats;
 	struct tb_list list;
 };
@@ -221,8 +220,7 @@ static int walk_one(struct nl_msg *msg, void *arg)
 
 int tb_rail_exec(struct tb_ctx *ctx, const struct tb_req *req)
 {
-	struct walk w = { .ctx = ctx, .print = true,
-			  .stats = ctx->opts.stats || req->stats };
+	struct walk w = { .ctx = ctx, .stats = ctx->opts.stats || req->stats };
 	char what[TBIB_DEV_NAME_MAX + IF_NAMESIZE + 64];
 	char rail[IF_NAMESIZE + 16];
 	int r;
