@@ -9,6 +9,12 @@
 BW_ARGS=(-F -u 18 -s 65536 -n 1000)
 LAT_ARGS=(-F -u 18 -s 64 -n 1000)
 
+# on failure, show what the rails saw before giving up
+demo_fail() {
+	[ "$mode" = tbib ] && tbibctl rail show -s
+	fail "$@"
+}
+
 if have_tbib; then
 	mode=tbib dev=tbib0 gidopt=()
 	load_tbib
@@ -18,7 +24,7 @@ if have_tbib; then
 	done
 	barrier rails-added
 	wait_until 60 grep -q ACTIVE /sys/class/infiniband/tbib0/ports/1/state ||
-		fail "tbib0 port not active: $(cat /sys/class/infiniband/tbib0/ports/1/state)"
+		demo_fail "tbib0 port not active: $(cat /sys/class/infiniband/tbib0/ports/1/state)"
 	log "tbib0 up on $TBIB_LINKS rails (eth0..eth$((TBIB_LINKS - 1)))"
 else
 	mode=rxe dev=rxe0
@@ -31,13 +37,13 @@ barrier ready
 
 log "ib_write_bw on $dev (64 KiB x 1000)"
 perf_run -q demo_write_bw 240 ib_write_bw -d $dev "${gidopt[@]}" -p 18520 "${BW_ARGS[@]}" ||
-	{ cat /tmp/demo_write_bw.log; fail "ib_write_bw on $dev failed"; }
+	{ cat /tmp/demo_write_bw.log; demo_fail "ib_write_bw on $dev failed"; }
 perf_summary /tmp/demo_write_bw.log
 bw=$(perf_bw /tmp/demo_write_bw.log)
 
 log "ib_write_lat on $dev (64 B x 1000)"
 perf_run -q demo_write_lat 240 ib_write_lat -d $dev "${gidopt[@]}" -p 18521 "${LAT_ARGS[@]}" ||
-	{ cat /tmp/demo_write_lat.log; fail "ib_write_lat on $dev failed"; }
+	{ cat /tmp/demo_write_lat.log; demo_fail "ib_write_lat on $dev failed"; }
 perf_summary /tmp/demo_write_lat.log
 lat=$(perf_lat /tmp/demo_write_lat.log)
 

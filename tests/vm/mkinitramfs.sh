@@ -275,7 +275,10 @@ if [ ${#kos[@]} -gt 0 ]; then
 	OM=$O/usr/lib/modules/$KVER
 	mkdir -p "$OM/updates"
 	for ko in "${kos[@]}"; do
-		cp "$ko" "$OM/updates/"
+		# debug info is most of a W=1 -g module and the guest never uses
+		# it (stack traces come from kallsyms)
+		strip -g -o "$OM/updates/${ko##*/}" "$ko" 2>/dev/null ||
+			cp "$ko" "$OM/updates/"
 		for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
 			add_mod "$O" "$dep"
 		done
