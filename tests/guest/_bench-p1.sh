@@ -1,0 +1,7 @@
+#!/bin/bash
+# tbib-test: topology=pair links=1 timeout=1700 mem=768
+#
+# make bench (bench/run): part 1, tbib (1 rail) vs rxe on one link.
+# Not a test (the underscore keeps it out of tests/run).
+. /tests/_bench-parts.sh
+bench_main

@@ -1,0 +1,367 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The four parts of `make bench` (see bench/README.md), run by the
+# wrappers tests/guest/_bench-*.sh on both VMs of the pair.
+. /tests/_bench-lib.sh
+
+# devs in the order of this repetition: alternate, so neither device
+# always runs first (the host's load drifts)
+devs_for() { if [ $(($1 % 2)) = 1 ]; then echo "rxe tbib"; else echo "tbib rxe"; fi; }
+
+# median of numbers on stdin (empty if none)
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+mbps_to_mbit() { awk -v v="$1" 'BEGIN { printf "%.3f", v * 8 * 1.048576 }'; }
+
+# ---- part 1: tbib (one rail) vs rxe, same link ----
+part1() {
+	local rep test qps size dev
+	for test in $P1_BW_TESTS; do for qps in $P1_BW_QPS; do for size in $P1_BW_SIZES; do
+		for dev in rxe tbib; do plan p1 "$test" $dev "$size" "$qps" 1 - bw_MBps; done
+	done; done; done
+	for test in $P1_LAT_TESTS; do for size in $P1_LAT_SIZES; do
+		for dev in rxe tbib; do plan p1 "$test" $dev "$size" 1 1 - lat_typ_us; done
+	done; done
+	for ((rep = 1; rep <= B_REPS; rep++)); do
+		log "part 1 repetition $rep/$B_REPS"
+		for test in $P1_BW_TESTS; do for qps in $P1_BW_QPS; do for size in $P1_BW_SIZES; do
+			for dev in $(devs_for $rep); do
+				bw_cell p1 "$test" $dev "$size" "$qps" 1 - $rep
+			done
+		done; done; done
+		for test in $P1_LAT_TESTS; do for size in $P1_LAT_SIZES; do
+			for dev in $(devs_for $rep); do
+				lat_cell p1 "$test" $dev "$size" $rep
+			done
+		done; done
+	done
+}
+
+# ---- part 2: aggregation over tbf-limited rails ----
+# bw_rep: run one 64 KiB ib_write_bw cell B_REPS times, remembering the
+# client's values in P2_VALS
+P2_VALS=()
+p2_cell() { # DEV RAILS CONFIG
+	local rep v
+	P2_VALS=()
+	for ((rep = 1; rep <= B_REPS; rep++)); do
+		B_EXTRA="$P2_ARGS" bw_cell p2 ib_write_bw "$1" 65536 1 "$2" "$3" $rep
+		v=$(bw_of $B_DIR/cell.log 2>/dev/null)
+		[ -n "$v" ] && P2_VALS+=("$v")
+	done
+}
+# p2_shape NAME R: shape the links of this VM for configuration NAME with
+# unit rate R kbit/s; sets P2_RAILS and P2_SUM (kbit/s)
+p2_shape() {
+	local name=$1 r=$2 l u
+	unshape_all
+	case $name in
+	eq1) shape eth0 "$r"; P2_RAILS=1 P2_SUM=$r ;;
+	eq2) shape eth0 "$r"; shape eth1 "$r"; P2_RAILS=2 P2_SUM=$((2 * r)) ;;
+	eq4) for l in 0 1 2 3; do shape "eth$l" "$r"; done; P2_RAILS=4 P2_SUM=$((4 * r)) ;;
+	w8421)
+		# 8:4:2:1 with the same total as eq4
+		u=$((4 * r / 15))
+		shape eth0 $((8 * u)); shape eth1 $((4 * u)); shape eth2 $((2 * u)); shape eth3 "$u"
+		P2_RAILS=4 P2_SUM=$((15 * u)) ;;
+	delay)
+		# four equal rails, the sender's eth3 2 ms late
+		for l in 0 1 2; do shape "eth$l" "$r"; done
+		if [ "$TBIB_ROLE" = 1 ]; then shape eth3 "$r" 2; else shape eth3 "$r"; fi
+		P2_RAILS=4 P2_SUM=$((4 * r)) ;;
+	esac
+}
+p2_label() {
+	case $1 in
+	eq1) echo "1 rail @R" ;;
+	eq2) echo "2 rails @R" ;;
+	eq4) echo "4 rails @R" ;;
+	w8421) echo "4 rails 8:4:2:1" ;;
+	delay) echo "4 rails @R; one +2ms" ;;
+	esac
+}
+part2() {
+	local cfg b1 src r rails sum first=1 mine
+	for cfg in unthrottled $P2_CONFIGS; do
+		plan p2 ib_write_bw tbib 65536 1 "$(case $cfg in eq1|unthrottled) echo 1 ;; eq2) echo 2 ;; *) echo 4 ;; esac)" \
+			"$([ $cfg = unthrottled ] && echo unthrottled || p2_label $cfg)" bw_MBps
+	done
+	plan p2 ib_write_bw rxe 65536 1 1 unthrottled bw_MBps
+	plan p2 ib_write_bw rxe 65536 1 1 "rxe @R (reference)" bw_MBps
+
+	log "part 2: one unthrottled rail first, to choose R"
+	unshape_all
+	tbib_use_rails 1
+	p2_cell tbib 1 unthrottled
+	b1=$(printf '%s\n' "${P2_VALS[@]}" | median) src=tbib
+	p2_cell rxe 1 unthrottled
+	if [ -z "$b1" ]; then
+		b1=$(printf '%s\n' "${P2_VALS[@]}" | median) src=rxe
+	fi
+	# the client measured; both VMs shape, so both need R
+	if is_client; then
+		if [ -n "$b1" ]; then
+			# 4 rails at R sum to 80 % of what one unthrottled rail
+			# carries: the CPU has headroom for the sum
+			r=$(awk -v b="$b1" 'BEGIN { printf "%d", b * 8 * 1.048576 * 1000 * 0.8 / 4 }')
+		else
+			r=0
+		fi
+		xchg p2-rate "$r $b1 $src" >/dev/null
+	else
+		read -r r b1 src <<<"$(xchg p2-rate -)"
+	fi
+	if [ -z "$r" ] || [ "$r" -lt 100 ]; then
+		info p2_rate "n/a: no unthrottled measurement to choose R from"
+		r=0
+	else
+		info p2_R_kbit "$r"
+		info p2_B1 "$src $(mbps_to_mbit "$b1")"
+	fi
+	for cfg in $P2_CONFIGS; do
+		[ "$r" -gt 0 ] || continue
+		p2_shape $cfg "$r"
+		rails=$P2_RAILS sum=$P2_SUM
+		log "part 2: $(p2_label $cfg): $rails rails, sum $sum kbit/s"
+		is_client && emit p2 ib_write_bw tbib 65536 1 "$rails" "$(p2_label $cfg)" - rate_sum_Mbps \
+			"$(awk -v s="$sum" 'BEGIN { printf "%.3f", s / 1000 }')" Mbit/s ok
+		if [ $first = 1 ]; then
+			# rxe cannot stripe: its reference is one link at R
+			is_client && emit p2 ib_write_bw rxe 65536 1 1 "rxe @R (reference)" - rate_sum_Mbps \
+				"$(awk -v s="$r" 'BEGIN { printf "%.3f", s / 1000 }')" Mbit/s ok
+			p2_cell rxe 1 "rxe @R (reference)"
+			first=0
+		fi
+		if [ $TBIB_OK = 1 ]; then
+			tbib_use_rails "$rails"
+		fi
+		p2_cell tbib "$rails" "$(p2_label $cfg)"
+	done
+	unshape_all
+}
+
+# ---- part 3: failover timeline (tbib, 4 rails, 1 QP) ----
+# vm0 (the receiver) samples the rail counters every 50 ms through one
+# long-lived `tbibctl -s -j -b -` (no fork per sample) and removes and
+# re-adds rails on its side: the sender learns it the way it would learn
+# a pulled cable (probes, ACKs), which is what the gap measures.
+p3_sample() { # LINE: sets P3_OUT "ifname/id/rx_bytes;..." and P3_SUM
+	local line=$1 rest name id rx
+	P3_OUT= P3_SUM=0
+	line=${line//\": /\":}
+	rest=$line
+	while [[ $rest == *'"ifname":"'* ]]; do
+		rest=${rest#*\"id\":}
+		id=${rest%%[,\}]*}
+		rest=${rest#*\"ifname\":\"}
+		name=${rest%%\"*}
+		rest=${rest#*\"rx_bytes\":}
+		rx=${rest%%[,\}]*}
+		[[ $rx =~ ^[0-9]+$ ]] || rx=0
+		P3_OUT+="$name/$id/$rx;"
+		P3_SUM=$((P3_SUM + rx))
+	done
+}
+p3_fire() { # REP T_MS ACTION IFNAMES
+	local l
+	echo "BENCHEV,$1,$2,$3 ${4//,/+}" >>$B_DIR/p3.tl
+	(
+		for l in ${4//,/ }; do
+			case $3 in
+			del) tbibctl rail del tbib0 "$l" ;;
+			add) tbibctl rail add tbib0 netdev "$l" ;;
+			esac
+		done
+	) >>$B_DIR/p3.events.log 2>&1 &
+}
+p3_server_loop() { # REP PID
+	local rep=$1 pid=$2 now t0 t line t_start=-1 first=-1 k=0 ev evs e_t e_a e_l wait_us
+	evs=($P3_EVENTS)
+	coproc TBC { exec tbibctl -s -j -b - 2>&1; }
+	exec 7<>"$B_DIR/.sleepfifo"
+	t0=${EPOCHREALTIME/./}
+	while kill -0 "$pid" 2>/dev/null; do
+		now=${EPOCHREALTIME/./}
+		t=$(((now - t0) / 1000))
+		echo "rail show tbib0" >&"${TBC[1]}" 2>/dev/null || break
+		read -r -t 3 line <&"${TBC[0]}" || break
+		p3_sample "$line"
+		echo "BENCHTL,$rep,$t,$P3_OUT" >>$B_DIR/p3.tl
+		# traffic has started once 256 KiB arrived: events count from there
+		if [ $t_start -lt 0 ]; then
+			[ $first -lt 0 ] && first=$P3_SUM
+			if [ $((P3_SUM - first)) -gt 262144 ]; then
+				t_start=$t
+				echo "BENCHEV,$rep,$t,start" >>$B_DIR/p3.tl
+			fi
+		fi
+		while [ $t_start -ge 0 ] && [ $k -lt ${#evs[@]} ]; do
+			IFS=: read -r e_t e_a e_l <<<"${evs[k]}"
+			[ $t -ge $((t_start + e_t * 1000)) ] || break
+			p3_fire "$rep" "$t" "$e_a" "$e_l"
+			k=$((k + 1))
+		done
+		# next 50 ms tick
+		k50=$(((now - t0) / 50000 + 1))
+		wait_us=$((t0 + k50 * 50000 - ${EPOCHREALTIME/./}))
+		if [ $wait_us -gt 0 ]; then
+			printf -v wait_s '%d.%06d' $((wait_us / 1000000)) $((wait_us % 1000000))
+			read -r -t "$wait_s" -u 7 _
+		fi
+	done
+	eval "exec ${TBC[1]}>&-" 2>/dev/null
+	wait "$TBC_PID" 2>/dev/null
+	exec 7>&-
+}
+part3() {
+	local rep rc spid l v rf rt
+	plan p3 ib_write_bw tbib 65536 1 4 failover bw_MBps
+	if [ $TBIB_OK = 1 ]; then
+		unshape_all
+		tbib_use_rails 4
+	fi
+	for ((rep = 1; rep <= P3_REPS; rep++)); do
+		if [ $TBIB_OK != 1 ]; then
+			is_client && emit p3 ib_write_bw tbib 65536 1 4 failover "$rep" bw_MBps "" MB/s na "$TBIB_WHY"
+			continue
+		fi
+		log "part 3: failover run $rep/$P3_REPS"
+		next_port
+		: >$B_DIR/p3.tl
+		if [ "$TBIB_ROLE" = 0 ]; then
+			timeout $((P3_D + 60)) ib_write_bw $(devargs tbib) -F -p $B_PORT -s 65536 -D "$P3_D" -f 1 \
+				>$B_DIR/cell.log 2>&1 &
+			spid=$!
+			p3_server_loop "$rep" $spid
+			wait $spid
+			rc=$?
+			cat $B_DIR/p3.tl
+			tbibctl -s rail show tbib0
+			cat $B_DIR/p3.events.log 2>/dev/null
+			# whatever the events did, all four rails again
+			for l in eth1 eth2; do
+				tbibctl rail show tbib0 | grep -qw "netdev $l" || tbibctl rail add tbib0 netdev "$l"
+			done
+		else
+			pt cell $((P3_D + 60)) ib_write_bw $(devargs tbib) -F -p $B_PORT -s 65536 -D "$P3_D" -f 1
+			rc=$?
+			v=$(bw_of $B_DIR/cell.log)
+			if [ $rc = 0 ] && isnum "$v"; then
+				emit p3 ib_write_bw tbib 65536 1 4 failover "$rep" bw_MBps "$v" MB/s ok
+			else
+				emit p3 ib_write_bw tbib 65536 1 4 failover "$rep" bw_MBps "" MB/s fail "rc $rc: $(why $B_DIR/cell.log)"
+			fi
+			# the sender's recovery work during the run
+			read -r rf rt <<<"$(tbibctl -s -j rail show tbib0 | tr ',{}' '\n\n\n' |
+				awk -F: '/"retrans_fast"/ { f += $2 } /"retrans_timeout"/ { t += $2 } END { print f + 0, t + 0 }')"
+			emit p3 ib_write_bw tbib 65536 1 4 failover "$rep" sender_retrans_fast_total "$rf" count ok
+			emit p3 ib_write_bw tbib 65536 1 4 failover "$rep" sender_retrans_timeout_total "$rt" count ok
+		fi
+		v=$(xchg "p3-$rep" "$rc")
+		is_client && [ "$v" != 0 ] && log "failover run $rep: receiver's ib_write_bw exited $v"
+		tbib_wait 4 || tbib_run_failed "rails did not come back after failover: $TBIB_WHY"
+		xchg "p3-$rep-rails" ok >/dev/null
+	done
+}
+
+# ---- part 4: scaling with the number of QPs ----
+# tbib: all QPs on tbib0 over 4 rails.  rxe: one device per link (the way
+# applications aggregate rxe or per-rail HCAs), the QPs split over
+# rxe0..rxe3 and run as 4 concurrent perftest pairs (1 QP: rxe0 only).
+p4_run() { # DEV QPS REP
+	local dev=$1 qps=$2 rep=$3 n i q t rc=0 v tot=0 bad= pids=() rails cfg dir c
+	if [ "$dev" = tbib ]; then
+		n=1 q=$qps rails=4 cfg="tbib0 on 4 rails"
+	elif [ "$qps" = 1 ]; then
+		n=1 q=1 rails=1 cfg="rxe0 (1 QP = 1 link)"
+	else
+		n=4 q=$((qps / 4)) rails=4 cfg="rxe0..3 with $((qps / 4)) QPs each"
+	fi
+	if [ "$dev" = tbib ] && [ $TBIB_OK != 1 ]; then
+		is_client && emit p4 ib_write_bw tbib 65536 "$qps" 4 "$cfg" "$rep" bw_MBps "" MB/s na "$TBIB_WHY"
+		return 0
+	fi
+	dir=rx
+	is_client && dir=tx
+	t=$((BW_D + 60 + qps / 2))
+	next_port
+	B_PORT4=$B_PORT
+	B_RUN=$((B_RUN + 3))
+	sampler_start $B_DIR/p4.samples $dir
+	for ((i = 0; i < n; i++)); do
+		pt "p4-$i" "$t" ib_write_bw $(devargs "$dev" $i) -F -p $((B_PORT4 + i)) -s 65536 -q "$q" -D $BW_D -f $BW_F &
+		pids+=($!)
+	done
+	for ((i = 0; i < n; i++)); do
+		wait "${pids[i]}" || { rc=$?; bad+="$i "; }
+		v=$(bw_of $B_DIR/p4-$i.log)
+		if isnum "$v"; then
+			tot=$(awk -v a="$tot" -v b="$v" 'BEGIN { print a + b }')
+		elif is_client; then
+			[ $rc = 0 ] && rc=1
+			bad+="$i "
+		fi
+	done
+	sampler_stop
+	c=$(cpu_per_gb $B_DIR/p4.samples)
+	if [ $rc = 0 ]; then
+		[ "$dev" = tbib ] && TBIB_FAILS=0
+		is_client && emit p4 ib_write_bw "$dev" 65536 "$qps" $rails "$cfg" "$rep" bw_MBps "$tot" MB/s ok
+		# each VM reports its own CPU: vm0 receives, vm1 sends
+		if isnum "$c"; then
+			emit p4 ib_write_bw "$dev" 65536 "$qps" $rails "$cfg" "$rep" "cpu_s_per_GB_$dir" "$c" s/GB ok
+		fi
+	else
+		i=${bad%% *}
+		local w="rc $rc: $(why $B_DIR/p4-${i:-0}.log)"
+		is_client && emit p4 ib_write_bw "$dev" 65536 "$qps" $rails "$cfg" "$rep" bw_MBps "" MB/s fail "$w"
+		log "p4 $dev x$qps failed: $w"
+		[ "$dev" = tbib ] && tbib_run_failed "p4 $qps QPs: $w"
+	fi
+	xchg "p4-$B_RUN" done >/dev/null
+}
+part4() {
+	local rep qps dev
+	for qps in $P4_QPS; do
+		plan p4 ib_write_bw tbib 65536 "$qps" 4 "tbib0 on 4 rails" bw_MBps
+		if [ "$qps" = 1 ]; then
+			plan p4 ib_write_bw rxe 65536 1 1 "rxe0 (1 QP = 1 link)" bw_MBps
+		else
+			plan p4 ib_write_bw rxe 65536 "$qps" 4 "rxe0..3 with $((qps / 4)) QPs each" bw_MBps
+		fi
+	done
+	unshape_all
+	rxe_setup 4
+	[ $TBIB_OK = 1 ] && tbib_use_rails 4
+	for ((rep = 1; rep <= B_REPS; rep++)); do
+		log "part 4 repetition $rep/$B_REPS"
+		for qps in $P4_QPS; do
+			for dev in $(devs_for $rep); do
+				p4_run $dev "$qps" $rep
+			done
+		done
+	done
+}
+
+# ---- the groups ----
+# Every group starts with rxe0 (and rxe1..3 with 4 links) and tbib0 with
+# one rail on eth0, its data path probed once (tbib_bringup).
+bench_main() {
+	bench_start
+	rxe_setup 1
+	tbib_bringup eth0
+	case $B_GROUP in
+	p1) part1 ;;
+	p234)
+		part2
+		part4
+		# last: the part most likely to hurt the kernel
+		part3 ;;
+	quick)
+		part1
+		part2
+		part4
+		part3 ;;
+	*) fail "unknown bench group $B_GROUP" ;;
+	esac
+	bench_done
+}
