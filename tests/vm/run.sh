@@ -213,13 +213,23 @@ result() { # VM: the rc it reported, or empty
 alive() { kill -0 "${PIDS[$1]}" 2>/dev/null; }
 
 timed_out=0 aborted=0 abort_at=
+declare -a REPORTED=() STUCK=()
 while :; do
 	running=0
+	now=$(date +%s)
 	for ((v = 0; v < NVMS; v++)); do
-		alive $v && running=$((running + 1))
+		alive $v || continue
+		# reported, but not powered off 30 s later: a hang on the way
+		# down (device shutdown) is a failure too
+		if [ -z "${REPORTED[v]:-}" ]; then
+			[ -n "$(result $v)" ] && REPORTED[v]=$now
+		elif [ $((now - REPORTED[v])) -ge 30 ]; then
+			STUCK[v]=1
+			continue
+		fi
+		running=$((running + 1))
 	done
 	[ $running = 0 ] && break
-	now=$(date +%s)
 	if [ $((now - START)) -ge "$HTIMEOUT" ]; then
 		timed_out=1
 		break
@@ -265,6 +275,10 @@ for ((v = 0; v < NVMS; v++)); do
 		status=fail
 		reasons+=("vm$v kernel splat: $(echo "$s" | sed 's/^\[[ 0-9.]*\] //' | cut -c1-100)")
 		echo "vm${v}_splat=$s" >>"$WORK/result"
+	fi
+	if [ -n "${STUCK[v]:-}" ]; then
+		status=fail
+		reasons+=("vm$v reported $r but did not power off")
 	fi
 	case $r in
 	0) ;;
