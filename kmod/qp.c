@@ -109,18 +109,14 @@ void tbib_qp_error(struct tbib_qp *qp, enum ib_event_type event)
 /* A send-side error: RC QPs go to ERROR, UC and UD only lose their SQ. */
 void tbib_qp_sq_error(struct tbib_qp *qp)
 {
-	if (qp->ibqp.qp_type == IB_QPT_RC) {
-		tbib_qp_error(qp, 0);
-		return;
-	}
-	spin_lock_irq(&qp->state_lock);
+	enum ib_qp_state state = tbib_qp_state(qp);
+
 	/* SQE exists only after RTS; elsewhere a send error is fatal */
-	if (qp->state != IB_QPS_RTS && qp->state != IB_QPS_SQD) {
-		spin_unlock_irq(&qp->state_lock);
+	if (qp->ibqp.qp_type == IB_QPT_RC ||
+	    (state != IB_QPS_RTS && state != IB_QPS_SQD)) {
 		tbib_qp_error(qp, 0);
 		return;
 	}
-	spin_unlock_irq(&qp->state_lock);
 	tbib_qp_enter_error(qp, IB_QPS_SQE);
 }
 
@@ -467,6 +463,15 @@ int tbib_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr, int mask,
 	err = tbib_qp_stage_attrs(qp, attr, mask, &na);
 	if (err)
 		goto out;
+
+	/*
+	 * Leaving SQE before the error work ran: what was posted before the
+	 * error is flushed first, as the work would have done.
+	 */
+	if (cur == IB_QPS_SQE && next == IB_QPS_RTS && !qp->sq_flushed) {
+		tbib_tp()->qp_error(qp);
+		tbib_qp_flush(qp, true);
+	}
 
 	qp->attr = na;
 	if (cur == IB_QPS_RESET && next == IB_QPS_INIT)
