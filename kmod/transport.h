@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Hooks from the control plane (rails, peers) into the reliable transport.
- * kmod/transport.c holds stubs; the transport implementation replaces it.
+ * Hooks from the control plane (rails, peers) into the reliable transport
+ * (kmod/transport.c; its parts are described in bond/conn.h), and its
+ * module init/exit.
  */
 #ifndef TBIB_TRANSPORT_H
 #define TBIB_TRANSPORT_H
@@ -41,5 +42,13 @@ void tbib_transport_peer_gone(struct tbib_peer *peer);
  * context, before its rails and peers go).  cfg lock NOT held.
  */
 void tbib_transport_dev_teardown(struct tbib_dev *dev);
+
+/*
+ * Module init: creates the transmit workqueue and installs the transport
+ * in the verbs layer (before any device exists).  Module exit: after
+ * every device is gone.
+ */
+int tbib_transport_init(void);
+void tbib_transport_exit(void);
 
 #endif /* TBIB_TRANSPORT_H */

@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Completer (RC requester side): ACKs, NAKs, READ responses and atomic
+ * ACKs in; completions out, strictly in send queue order; the retransmit
+ * and RNR timers.
+ *
+ * ACK: cumulative PSN + SACK bitmap applied to the sender tracker, which
+ * finds the PSNs lost on their rail (a later PSN on the same FIFO rail
+ * was acknowledged) for an immediate resend; frames below the cumulative
+ * PSN are freed.  READ responses carry the READ's PSN and their offset:
+ * they are placed at once and the covered ranges counted; a READ chunk is
+ * complete when every byte arrived.  A READ response or atomic ACK also
+ * acknowledges every PSN up to its own (the responder executes in order).
+ *
+ * A SEND/WRITE WQE completes once its last PSN is acknowledged, a READ
+ * or atomic once its data is in, a local operation once it ran.
+ *
+ * Retransmit timer (tbib_conn_rto_ns): periodic while WQEs are
+ * outstanding.  No forward progress for a whole period is a timeout:
+ * everything unacknowledged is resent, and after retry_cnt timeouts in a
+ * row the oldest WQE completes with IB_WC_RETRY_EXC_ERR.  A READ chunk
+ * whose request was acknowledged but whose data stopped coming for a
+ * period is asked for again from its first missing byte.
+ *
+ * RNR NAK: pause for the time the NAK names, then resend from its PSN;
+ * after rnr_retry of them in a row (7: forever) IB_WC_RNR_RETRY_EXC_ERR.
+ * Other NAKs fail the WQE holding their PSN with the IB status they map
+ * to (remote access, invalid request, remote operation) and the QP goes
+ * to the error state.
+ */
+
+#include "conn.h"
+#include "peer.h"
+#include "psn.h"
+
+/* IB RNR timer encoding (min_rnr_timer, RNR NAK) in microseconds. */
+static const u32 tbib_rnr_us[32] = {
+	655360, 10, 20, 30, 40, 60, 80, 120, 160, 240, 320, 480, 640, 960,
+	1280, 1920, 2560, 3840, 5120, 7680, 10240, 15360, 20480, 30720,
+	40960, 61440, 81920, 122880, 163840, 245760, 327680, 491520,
+};
+
+void tbib_comp_progress(struct tbib_conn *c)
+{
+	c->progress_ns = ktime_get_ns();
+	c->retries = 0;
+}
+
+void tbib_comp_arm_rto(struct tbib_conn *c)
+{
+	if (!hrtimer_is_queued(&c->rto_timer))
+		hrtimer_start(&c->rto_timer, ns_to_ktime(tbib_conn_rto_ns(c)),
+			      HRTIMER_MODE_REL_SOFT);
+}
+
+void tbib_comp_release(struct tbib_conn *c, u32 from, u32 to)
+{
+	struct sk_buff **slot;
+
+	for (; from != to; from = tbib_psn_add(from, 1)) {
+		slot = &c->store[from & (TBIB_CONN_WIN - 1)];
+		if (*slot) {
+			c->store_bytes -= (*slot)->len;
+			consume_skb(*slot);
+			*slot = NULL;
+		}
+	}
+}
+
+/* Apply a tracker result: free what is acknowledged, note progress. */
+static void tbib_comp_acked(struct tbib_conn *c, u32 old_una,
+			    const struct tbib_txtrack_ack *a)
+{
+	if (!a->una_advanced)
+		return;
+	tbib_comp_release(c, old_una, c->tt->una);
+	tbib_comp_progress(c);
+	c->rnr_tries = 0;
+}
+
+/* Implicit acknowledgement of everything before @psn + 1. */
+static void tbib_comp_ack_upto(struct tbib_conn *c, u32 psn)
+{
+	struct tbib_txtrack_ack a;
+	u32 una = c->tt->una;
+
+	if (tbib_psn_lt(psn, una))
+		return;
+	if (!tbib_txtrack_ack_upto(c->tt, tbib_psn_add(psn, 1), &a))
+		tbib_comp_acked(c, una, &a);
+}
+
+static u8 tbib_nak_status(u8 code)
+{
+	switch (code) {
+	case TBIB_NAK_REM_ACCESS:
+		return IB_WC_REM_ACCESS_ERR;
+	case TBIB_NAK_REM_OP:
+		return IB_WC_REM_OP_ERR;
+	default:
+		return IB_WC_REM_INV_REQ_ERR;
+	}
+}
+
+static void tbib_comp_fatal(struct tbib_conn *c, u32 psn, u8 status)
+{
+	if (c->nak)
+		return;
+	c->nak = true;
+	c->nak_psn = psn;
+	c->nak_status = status;
+}
+
+/* Everything from @psn on must be sent again. */
+static void tbib_comp_resend_from(struct tbib_conn *c, u32 psn)
+{
+	struct tbib_txtrack *tt = c->tt;
+
+	if (tbib_psn_lt(psn, tt->una))
+		psn = tt->una;
+	for (; psn != tt->nxt; psn = tbib_psn_add(psn, 1))
+		tbib_txtrack_mark_lost(tt, psn);
+}
+
+static void tbib_comp_ack(struct tbib_conn *c, const struct tbib_pkt *p)
+{
+	u8 syn = p->aeth.syndrome, type = syn & TBIB_AETH_TYPE_MASK;
+	struct tbib_txtrack_ack a;
+	u32 una = c->tt->una, cum = p->sack.cum;
+
+	if (tbib_txtrack_on_sack(c->tt, &p->sack, &a) || a.stale)
+		return;
+	tbib_comp_acked(c, una, &a);
+
+	if (type == TBIB_AETH_RNR) {
+		if (c->rnr_retry != 7 && ++c->rnr_tries > c->rnr_retry) {
+			tbib_comp_fatal(c, cum, IB_WC_RNR_RETRY_EXC_ERR);
+			return;
+		}
+		tbib_comp_resend_from(c, cum);
+		c->rnr_wait = true;
+		hrtimer_start(&c->rnr_timer,
+			      ns_to_ktime((u64)tbib_rnr_us[syn & TBIB_AETH_VAL_MASK] *
+					  NSEC_PER_USEC),
+			      HRTIMER_MODE_REL_SOFT);
+		/* the RNR wait is progress of a kind: no timeout meanwhile */
+		c->progress_ns = ktime_get_ns();
+	} else if (type == TBIB_AETH_NAK) {
+		u8 code = syn & TBIB_AETH_VAL_MASK;
+
+		if (code == TBIB_NAK_PSN_SEQ)
+			tbib_comp_resend_from(c, cum);
+		else
+			tbib_comp_fatal(c, cum, tbib_nak_status(code));
+	}
+}
+
+static struct tbib_rd *tbib_comp_find_rd(struct tbib_conn *c, u32 psn,
+					 bool atomic)
+{
+	unsigned int i;
+
+	for (i = 0; i < TBIB_CONN_RD; i++) {
+		struct tbib_rd *rd = &c->rd[i];
+
+		if (rd->used && rd->psn == psn && rd->atomic == atomic)
+			return rd;
+	}
+	return NULL;
+}
+
+static void tbib_comp_rd_done(struct tbib_conn *c, struct tbib_rd *rd)
+{
+	struct tbib_swqe *e = tbib_ring_at(c, rd->ring_idx);
+
+	if (e->rd_open)
+		e->rd_open--;
+	rd->used = false;
+	c->rd_busy--;
+	tbib_comp_progress(c);
+}
+
+/*
+ * Record [s, e) as covered in @rd.  Returns the bytes it adds, 0 for a
+ * duplicate, or -ENOSPC when it would need more ranges than we keep (the
+ * packet is dropped and asked for again later).  With @commit false
+ * nothing changes.
+ */
+static int tbib_rd_cover(struct tbib_rd *rd, u32 s, u32 e, bool commit)
+{
+	u32 i, j, ns = s, ne = e, old = 0;
+
+	/* ranges [i, j) touch [s, e) */
+	for (i = 0; i < rd->nivl && rd->ivl[i].e < s; i++)
+		;
+	for (j = i; j < rd->nivl && rd->ivl[j].s <= e; j++) {
+		ns = min(ns, rd->ivl[j].s);
+		ne = max(ne, rd->ivl[j].e);
+		old += rd->ivl[j].e - rd->ivl[j].s;
+	}
+	if (ne - ns == old)
+		return 0;		/* nothing new */
+	if (i == j && rd->nivl == TBIB_RD_IVL)
+		return -ENOSPC;
+	if (!commit)
+		return 1;
+	if (i == j) {
+		memmove(&rd->ivl[i + 1], &rd->ivl[i],
+			(rd->nivl - i) * sizeof(rd->ivl[0]));
+		rd->nivl++;
+	} else if (j - i > 1) {
+		memmove(&rd->ivl[i + 1], &rd->ivl[j],
+			(rd->nivl - j) * sizeof(rd->ivl[0]));
+		rd->nivl -= j - i - 1;
+	}
+	rd->ivl[i].s = ns;
+	rd->ivl[i].e = ne;
+	return (int)(ne - ns - old);
+}
+
+static void tbib_comp_read_resp(struct tbib_conn *c, struct tbib_peer *peer,
+				struct sk_buff *skb, const struct tbib_pkt *p)
+{
+	u32 len = p->bth.paylen, rel, psn = p->bth.psn;
+	const struct tbib_send_wqe *w;
+	struct tbib_sgl sgl;
+	struct tbib_swqe *e;
+	struct tbib_rd *rd;
+	int add, err;
+
+	rd = tbib_comp_find_rd(c, psn, false);
+	if (!rd || p->bth.offset < rd->off ||
+	    (u64)p->bth.offset + len > rd->off + rd->len) {
+		tbib_stat_inc(&peer->stats, TBIB_A_STATS_RX_DUP);
+		return;
+	}
+	rel = p->bth.offset - rd->off;
+	add = len ? tbib_rd_cover(rd, rel, rel + len, false) : 0;
+	if (len && add <= 0) {
+		if (!add)
+			tbib_stat_inc(&peer->stats, TBIB_A_STATS_RX_DUP);
+		return;
+	}
+	e = tbib_ring_at(c, rd->ring_idx);
+	w = e->w;
+	if (len) {
+		tbib_sgl_init(&sgl, c->qp, w->sge, w->num_sge,
+			      IB_ACCESS_LOCAL_WRITE);
+		err = tbib_sgl_seek(&sgl, p->bth.offset);
+		if (!err)
+			err = tbib_sgl_copy_from_skb(&sgl, skb, p->hdr_len, len);
+		tbib_sgl_release(&sgl);
+		if (err) {
+			/* the local buffer is bad: the WQE fails */
+			e->status = err == -ENOSPC ? IB_WC_LOC_LEN_ERR :
+						     IB_WC_LOC_PROT_ERR;
+			tbib_comp_rd_done(c, rd);
+			return;
+		}
+		rd->have += tbib_rd_cover(rd, rel, rel + len, true);
+	}
+	rd->stamp = ktime_get_ns();
+	tbib_comp_ack_upto(c, psn);
+	if (rd->have == rd->len)
+		tbib_comp_rd_done(c, rd);
+	else
+		tbib_comp_progress(c);
+}
+
+static void tbib_comp_atomic_ack(struct tbib_conn *c, struct tbib_peer *peer,
+				 const struct tbib_pkt *p)
+{
+	struct tbib_rd *rd = tbib_comp_find_rd(c, p->bth.psn, true);
+	const struct tbib_send_wqe *w;
+	struct tbib_sgl sgl;
+	struct tbib_swqe *e;
+	u64 orig = p->atomic_orig;
+	int err;
+
+	if (!rd) {
+		tbib_stat_inc(&peer->stats, TBIB_A_STATS_RX_DUP);
+		return;
+	}
+	e = tbib_ring_at(c, rd->ring_idx);
+	w = e->w;
+	/* the original value lands in the first SGE, in host order */
+	tbib_sgl_init(&sgl, c->qp, w->sge, 1, IB_ACCESS_LOCAL_WRITE);
+	err = tbib_sgl_copy(&sgl, &orig, sizeof(orig), TBIB_TO_MR);
+	tbib_sgl_release(&sgl);
+	if (err)
+		e->status = IB_WC_LOC_PROT_ERR;
+	tbib_comp_ack_upto(c, rd->psn);
+	tbib_comp_rd_done(c, rd);
+}
+
+void tbib_comp_rx(struct tbib_conn *c, struct tbib_peer *peer,
+		  struct sk_buff *skb, struct tbib_pkt *p)
+{
+	if (!c->tx_on || !c->tt || c->sq_err)
+		return;
+	switch (p->bth.opcode) {
+	case TBIB_OP_ACK:
+		tbib_comp_ack(c, p);
+		break;
+	case TBIB_OP_ATOMIC_ACK:
+		tbib_comp_atomic_ack(c, peer, p);
+		break;
+	default:
+		tbib_comp_read_resp(c, peer, skb, p);
+		break;
+	}
+	tbib_comp_run(c);
+}
+
+/* Is the WQE at the head finished? */
+static bool tbib_comp_done(struct tbib_conn *c, const struct tbib_swqe *e)
+{
+	if (!e->built)
+		return false;
+	switch (e->kind) {
+	case TBIB_SK_LOCAL:
+		return true;
+	case TBIB_SK_DATA:
+		return !c->tt || tbib_psn_le(e->end_psn, c->tt->una);
+	default:
+		return !e->rd_open;
+	}
+}
+
+void tbib_comp_run(struct tbib_conn *c)
+{
+	struct tbib_swqe *e;
+	int err;
+
+	while (c->r_head != c->r_tail && !c->sq_err) {
+		e = tbib_ring_at(c, c->r_head);
+		if (!e->status && !tbib_comp_done(c, e)) {
+			/*
+			 * A NAK (or exhausted retries) fails the WQE holding
+			 * its PSN; earlier ones may still finish normally.
+			 */
+			if (!c->nak || (e->built &&
+					!tbib_psn_lt(c->nak_psn, e->end_psn)))
+				return;
+			e->status = c->nak_status;
+		}
+		if (e->status) {
+			/*
+			 * Complete it with its error; the QP goes to ERROR
+			 * (RC) or SQE (UC, UD) and the rest is flushed.
+			 */
+			e->w->status = e->status;
+			c->sq_err = true;
+			tbib_sq_fail(c->qp);
+			return;
+		}
+		err = tbib_sq_complete(c->qp, IB_WC_SUCCESS);
+		c->r_head = tbib_ring_next(c->r_head);
+		if (err == -ENOSPC) {
+			/* CQ overflow: the CQ raised its event, the QP fails */
+			c->sq_err = true;
+			tbib_qp_error(c->qp, 0);
+			return;
+		}
+		if (c->tt)
+			tbib_comp_progress(c);
+	}
+}
+
+/* Has the responder got the request of @rd (so its answer is missing)? */
+static bool tbib_rd_requested(struct tbib_conn *c, const struct tbib_rd *rd)
+{
+	struct tbib_txtrack_info info;
+
+	if (tbib_psn_lt(rd->psn, c->tt->una))
+		return true;
+	return !tbib_txtrack_get(c->tt, rd->psn, &info) &&
+	       (info.flags & TBIB_TXT_ACKED);
+}
+
+/* Retries exhausted: the oldest WQE fails, the QP with it. */
+static void tbib_comp_retry_exc(struct tbib_conn *c)
+{
+	tbib_comp_fatal(c, tbib_ring_at(c, c->r_head)->first_psn,
+			IB_WC_RETRY_EXC_ERR);
+	tbib_comp_run(c);
+}
+
+/* A whole retransmit period without progress. */
+static void tbib_comp_timeout(struct tbib_conn *c, struct tbib_peer *peer)
+{
+	struct tbib_txtrack *tt = c->tt;
+	unsigned int i;
+
+	if (c->timeout && ++c->retries > c->retry_cnt) {
+		tbib_comp_retry_exc(c);
+		return;
+	}
+	tbib_comp_resend_from(c, tt->una);
+	if (tbib_req_retransmit(c, peer, tbib_tx_budget, true) >=
+	    tbib_tx_budget)
+		tbib_conn_kick(c);
+	for (i = 0; i < TBIB_CONN_RD; i++)
+		if (c->rd[i].used && tbib_rd_requested(c, &c->rd[i]))
+			tbib_req_rerequest(c, peer, &c->rd[i]);
+	c->progress_ns = ktime_get_ns();
+}
+
+enum hrtimer_restart tbib_comp_rto_fn(struct hrtimer *t)
+{
+	struct tbib_conn *c = container_of(t, struct tbib_conn, rto_timer);
+	enum hrtimer_restart ret = HRTIMER_NORESTART;
+	struct tbib_peer *peer;
+	u64 now, rto;
+	unsigned int i;
+
+	spin_lock(&c->lock);
+	if (!c->tx_on || c->sq_err || !c->tt || c->r_head == c->r_tail)
+		goto out;
+	now = ktime_get_ns();
+	rto = tbib_conn_rto_ns(c);
+	rcu_read_lock();
+	peer = tbib_spray_peer(c->dev, c->dlid);
+	if (!c->rnr_wait && now - c->progress_ns >= rto) {
+		tbib_comp_timeout(c, peer);
+	} else {
+		/* READ data that stopped coming while the rest moves on */
+		for (i = 0; i < TBIB_CONN_RD; i++) {
+			struct tbib_rd *rd = &c->rd[i];
+
+			if (!rd->used || now - rd->stamp < rto ||
+			    !tbib_rd_requested(c, rd))
+				continue;
+			if (c->timeout && rd->retries >= c->retry_cnt) {
+				tbib_comp_retry_exc(c);
+				break;
+			}
+			tbib_req_rerequest(c, peer, rd);
+		}
+	}
+	rcu_read_unlock();
+	if (c->tx_on && !c->sq_err && c->r_head != c->r_tail) {
+		hrtimer_forward_now(t, ns_to_ktime(max(rto / 4,
+						   (u64)NSEC_PER_MSEC)));
+		ret = HRTIMER_RESTART;
+	}
+out:
+	spin_unlock(&c->lock);
+	return ret;
+}
+
+enum hrtimer_restart tbib_comp_rnr_fn(struct hrtimer *t)
+{
+	struct tbib_conn *c = container_of(t, struct tbib_conn, rnr_timer);
+
+	spin_lock(&c->lock);
+	if (c->tx_on && c->rnr_wait) {
+		c->rnr_wait = false;
+		c->progress_ns = ktime_get_ns();
+		if (tbib_conn_tx(c, tbib_tx_budget))
+			tbib_conn_kick(c);
+	}
+	spin_unlock(&c->lock);
+	return HRTIMER_NORESTART;
+}

@@ -1,0 +1,767 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Responder: request packets -> memory and receive WQEs, in PSN order.
+ *
+ * Every RC/UC request packet goes through the reorder window: the one
+ * with the expected PSN is processed at once, later ones wait (as skbs,
+ * not copied) until the gap before them fills, earlier ones are
+ * duplicates.  So data of PSN n is placed only after every PSN before it,
+ * exactly as on one in-order link, and an application polling on the last
+ * byte of a WRITE sees the whole message (DESIGN.md 3.3).
+ *
+ * RC errors, as IB has them:
+ *   no receive WQE for a SEND (or WRITE with immediate): RNR NAK; the
+ *	window restarts at that PSN (a new SACK epoch) so the requester
+ *	resends from there after the RNR timer;
+ *   bad rkey, bounds or permission: NAK remote access error, the QP goes
+ *	to ERROR (IB_EVENT_QP_ACCESS_ERR);
+ *   malformed sequence, too long a message, bad invalidation: NAK invalid
+ *	request, ERROR (IB_EVENT_QP_REQ_ERR);
+ *   a bad local receive buffer: the receive WQE completes with the local
+ *	error, NAK remote operational error, ERROR.
+ * UC drops the message instead, and gives up on gaps (ack.c).
+ *
+ * READ and atomic requests are remembered (struct tbib_rcache): a
+ * duplicate READ is served again from the remembered request (the data is
+ * read anew, as IB does), a duplicate atomic gets the stored original
+ * value, never a second execution.  READ responses are sent by
+ * tbib_resp_tx, from this softirq for small ones and the QP's work for
+ * the rest.
+ */
+
+#include "conn.h"
+#include "peer.h"
+#include "psn.h"
+#include "rail.h"
+
+enum tbib_resp_res {
+	TBIB_RESP_NEXT,		/* go on with the next packet */
+	TBIB_RESP_STOP,		/* RNR or fatal error: stop the batch */
+};
+
+static bool tbib_op_is_send(u8 op)
+{
+	return op >= TBIB_OP_SEND_FIRST && op <= TBIB_OP_SEND_ONLY_INV;
+}
+
+static bool tbib_op_is_write(u8 op)
+{
+	return op >= TBIB_OP_WRITE_FIRST && op <= TBIB_OP_WRITE_ONLY_IMM;
+}
+
+static bool tbib_op_has_imm(u8 op)
+{
+	return op == TBIB_OP_SEND_LAST_IMM || op == TBIB_OP_SEND_ONLY_IMM ||
+	       op == TBIB_OP_WRITE_LAST_IMM || op == TBIB_OP_WRITE_ONLY_IMM ||
+	       op == TBIB_OP_UD_SEND_ONLY_IMM;
+}
+
+static bool tbib_op_has_inv(u8 op)
+{
+	return op == TBIB_OP_SEND_LAST_INV || op == TBIB_OP_SEND_ONLY_INV;
+}
+
+/*
+ * Forget the message in progress.  A receive WQE it took stays taken: UC
+ * uses it for the next message (IB), RC only ends a message without
+ * completing its WQE on a fatal error, and then the flush completes it.
+ */
+static void tbib_rmsg_end(struct tbib_conn *c)
+{
+	struct tbib_rmsg *m = &c->rmsg;
+
+	tbib_sgl_release(&m->sgl);
+	m->kind = TBIB_RMSG_NONE;
+	m->drop = false;
+	m->off = 0;
+}
+
+/*
+ * A fatal error of the responder.  RC: NAK @psn with @code, complete the
+ * receive WQE in progress with @wc_status (if any, else it is flushed),
+ * QP to ERROR with @event.  UC: drop the rest of the message.
+ */
+static int tbib_resp_fatal(struct tbib_conn *c, struct tbib_peer *peer,
+			   u32 psn, enum tbib_nak code, u8 wc_status,
+			   enum ib_event_type event)
+{
+	struct tbib_rmsg *m = &c->rmsg;
+	struct ib_wc wc;
+
+	if (c->type == IB_QPT_UC) {
+		m->drop = true;
+		return TBIB_RESP_NEXT;
+	}
+	if (c->type == IB_QPT_RC)
+		tbib_ack_send_nak(c, peer, tbib_aeth_nak(code), psn);
+	if (m->have_wqe && wc_status) {
+		memset(&wc, 0, sizeof(wc));
+		wc.status = wc_status;
+		wc.opcode = IB_WC_RECV;
+		wc.src_qp = c->dqpn;
+		wc.slid = c->dlid;
+		tbib_rq_complete(c->qp, &wc, false);
+		m->have_wqe = false;
+		m->rwqe = NULL;
+	}
+	tbib_rmsg_end(c);
+	c->rx_err = true;
+	tbib_qp_error(c->qp, event);
+	return TBIB_RESP_STOP;
+}
+
+static int tbib_resp_inv_req(struct tbib_conn *c, struct tbib_peer *peer,
+			     u32 psn)
+{
+	return tbib_resp_fatal(c, peer, psn, TBIB_NAK_INV_REQ, 0,
+			       IB_EVENT_QP_REQ_ERR);
+}
+
+static int tbib_resp_access_err(struct tbib_conn *c, struct tbib_peer *peer,
+				u32 psn)
+{
+	return tbib_resp_fatal(c, peer, psn, TBIB_NAK_REM_ACCESS, 0,
+			       IB_EVENT_QP_ACCESS_ERR);
+}
+
+/* No receive WQE: RC answers RNR, UC drops the message. */
+static int tbib_resp_rnr(struct tbib_conn *c, struct tbib_peer *peer, u32 psn)
+{
+	if (c->type == IB_QPT_UC) {
+		c->rmsg.drop = true;
+		return TBIB_RESP_NEXT;
+	}
+	tbib_rxwin_reset(c->rw, psn, tbib_conn_free_held, c);
+	tbib_ack_send_nak(c, peer, tbib_aeth_rnr(c->min_rnr_timer), psn);
+	/*
+	 * Until @psn comes again, no plain ACK: one with the new epoch that
+	 * overtook the NAK would make the requester resend at once instead
+	 * of waiting out the RNR timer.
+	 */
+	c->rnr_hold = true;
+	return TBIB_RESP_STOP;
+}
+
+/*
+ * Take a receive WQE for a message.  NULL: none (*fatal false) or an
+ * invalid one (*fatal true, already handled).
+ */
+static struct tbib_recv_wqe *tbib_resp_take(struct tbib_conn *c,
+					    struct tbib_peer *peer, u32 psn,
+					    int *res)
+{
+	struct tbib_recv_wqe *w = c->rmsg.have_wqe ? c->rmsg.rwqe :
+				  tbib_rq_take(c->qp);
+
+	*res = TBIB_RESP_NEXT;
+	if (!w) {
+		*res = tbib_resp_rnr(c, peer, psn);
+		return NULL;
+	}
+	c->rmsg.have_wqe = true;
+	c->rmsg.rwqe = w;
+	if (w->status != IB_WC_SUCCESS) {
+		*res = tbib_resp_fatal(c, peer, psn, TBIB_NAK_REM_OP,
+				       w->status, IB_EVENT_QP_FATAL);
+		return NULL;
+	}
+	return w;
+}
+
+static int tbib_resp_complete(struct tbib_conn *c, const struct tbib_pkt *p,
+			      enum ib_wc_opcode opcode, u32 byte_len,
+			      u32 wc_flags)
+{
+	struct ib_wc wc;
+
+	memset(&wc, 0, sizeof(wc));
+	wc.status = IB_WC_SUCCESS;
+	wc.opcode = opcode;
+	wc.byte_len = byte_len;
+	wc.wc_flags = wc_flags;
+	if (wc_flags & IB_WC_WITH_IMM)
+		wc.ex.imm_data = cpu_to_be32(p->imm);
+	else if (wc_flags & IB_WC_WITH_INVALIDATE)
+		wc.ex.invalidate_rkey = p->ieth_rkey;
+	if (c->type == IB_QPT_UD) {
+		wc.src_qp = p->deth.src_qpn;
+		wc.slid = p->bth.slid;
+	} else {
+		wc.src_qp = c->dqpn;
+		wc.slid = c->dlid;
+	}
+	c->rmsg.have_wqe = false;
+	c->rmsg.rwqe = NULL;
+	if (tbib_rq_complete(c->qp, &wc, p->bth.flags & TBIB_F_SOLICITED) ==
+	    -ENOSPC) {
+		tbib_qp_error(c->qp, 0);
+		return TBIB_RESP_STOP;
+	}
+	return TBIB_RESP_NEXT;
+}
+
+static int tbib_resp_send(struct tbib_conn *c, struct tbib_peer *peer,
+			  struct sk_buff *skb, const struct tbib_pkt *p,
+			  u8 opf)
+{
+	struct tbib_rmsg *m = &c->rmsg;
+	u32 psn = p->bth.psn, flags = 0, len = p->bth.paylen;
+	struct tbib_recv_wqe *w;
+	int res, err;
+
+	if (opf & TBIB_OPF_FIRST) {
+		if (m->kind != TBIB_RMSG_NONE) {
+			if (c->type == IB_QPT_RC)
+				return tbib_resp_inv_req(c, peer, psn);
+			tbib_rmsg_end(c);	/* UC: the old one is lost */
+		}
+		w = tbib_resp_take(c, peer, psn, &res);
+		if (!w) {
+			if (res == TBIB_RESP_NEXT)	/* UC: swallow it */
+				m->kind = TBIB_RMSG_SEND;
+			return res;
+		}
+		m->kind = TBIB_RMSG_SEND;
+		m->off = 0;
+		tbib_sgl_init(&m->sgl, c->qp, w->sge, w->num_sge,
+			      IB_ACCESS_LOCAL_WRITE);
+	} else if (m->kind != TBIB_RMSG_SEND) {
+		if (c->type == IB_QPT_RC)
+			return tbib_resp_inv_req(c, peer, psn);
+		return TBIB_RESP_NEXT;		/* UC: rest of a lost one */
+	}
+	if (m->drop)
+		goto out;
+	if (p->bth.offset != m->off)
+		return tbib_resp_inv_req(c, peer, psn);
+	if (m->off + len > m->rwqe->length)
+		return tbib_resp_fatal(c, peer, psn, TBIB_NAK_INV_REQ,
+				       IB_WC_LOC_LEN_ERR, IB_EVENT_QP_REQ_ERR);
+	if (len) {
+		err = tbib_sgl_copy_from_skb(&m->sgl, skb, p->hdr_len, len);
+		tbib_sgl_release(&m->sgl);
+		if (err)
+			return tbib_resp_fatal(c, peer, psn, TBIB_NAK_REM_OP,
+					       err == -ENOSPC ?
+					       IB_WC_LOC_LEN_ERR :
+					       IB_WC_LOC_PROT_ERR,
+					       IB_EVENT_QP_FATAL);
+	}
+	m->off += len;
+out:
+	if (!(opf & TBIB_OPF_LAST))
+		return TBIB_RESP_NEXT;
+	c->msn++;
+	if (m->drop) {
+		/* UC: the receive WQE (if any) is used by the next one */
+		tbib_rmsg_end(c);
+		return TBIB_RESP_NEXT;
+	}
+	if (tbib_op_has_imm(p->bth.opcode))
+		flags |= IB_WC_WITH_IMM;
+	if (tbib_op_has_inv(p->bth.opcode)) {
+		if (tbib_mr_invalidate(c->qp->ibqp.device, c->qp->ibqp.pd,
+				       p->ieth_rkey))
+			return tbib_resp_inv_req(c, peer, psn);
+		flags |= IB_WC_WITH_INVALIDATE;
+	}
+	len = m->off;
+	tbib_rmsg_end(c);
+	return tbib_resp_complete(c, p, IB_WC_RECV, len, flags);
+}
+
+static int tbib_resp_write(struct tbib_conn *c, struct tbib_peer *peer,
+			   struct sk_buff *skb, const struct tbib_pkt *p,
+			   u8 opf)
+{
+	struct ib_device *ibdev = c->qp->ibqp.device;
+	struct ib_pd *pd = c->qp->ibqp.pd;
+	struct tbib_rmsg *m = &c->rmsg;
+	u32 psn = p->bth.psn, len = p->bth.paylen;
+	struct tbib_mr *mr;
+	int res, err;
+
+	if (opf & TBIB_OPF_FIRST) {
+		if (m->kind != TBIB_RMSG_NONE) {
+			if (c->type == IB_QPT_RC)
+				return tbib_resp_inv_req(c, peer, psn);
+			tbib_rmsg_end(c);
+		}
+		m->kind = TBIB_RMSG_WRITE;
+		m->off = 0;
+		m->va = p->reth.va;
+		m->rkey = p->reth.rkey;
+		m->len = p->reth.dma_len;
+		if (m->len) {
+			if (!(c->access & IB_ACCESS_REMOTE_WRITE))
+				return tbib_resp_access_err(c, peer, psn);
+			mr = tbib_mr_get(ibdev, pd, m->rkey,
+					 IB_ACCESS_REMOTE_WRITE, m->va, m->len);
+			if (!mr)
+				return tbib_resp_access_err(c, peer, psn);
+			tbib_mr_put(mr);
+		}
+	} else if (m->kind != TBIB_RMSG_WRITE) {
+		if (c->type == IB_QPT_RC)
+			return tbib_resp_inv_req(c, peer, psn);
+		return TBIB_RESP_NEXT;
+	}
+	if (m->drop)
+		goto out;
+	if (p->bth.offset != m->off || m->off + len > m->len)
+		return tbib_resp_inv_req(c, peer, psn);
+	if ((opf & TBIB_OPF_LAST) && m->off + len != m->len)
+		return tbib_resp_inv_req(c, peer, psn);
+	/* WRITE with immediate: the receive WQE first (RNR before data) */
+	if ((opf & TBIB_OPF_LAST) && tbib_op_has_imm(p->bth.opcode) &&
+	    !tbib_resp_take(c, peer, psn, &res))
+		return res;
+	if (len) {
+		/* Checked per packet: the MR may have gone meanwhile. */
+		mr = tbib_mr_get(ibdev, pd, m->rkey, IB_ACCESS_REMOTE_WRITE,
+				 m->va + m->off, len);
+		if (!mr)
+			return tbib_resp_access_err(c, peer, psn);
+		err = tbib_mr_copy_from_skb(mr, m->va + m->off, skb,
+					    p->hdr_len, len);
+		tbib_mr_put(mr);
+		if (err)
+			return tbib_resp_access_err(c, peer, psn);
+	}
+	m->off += len;
+out:
+	if (!(opf & TBIB_OPF_LAST))
+		return TBIB_RESP_NEXT;
+	c->msn++;
+	if (m->drop || !tbib_op_has_imm(p->bth.opcode)) {
+		tbib_rmsg_end(c);
+		return TBIB_RESP_NEXT;
+	}
+	len = m->len;
+	tbib_rmsg_end(c);
+	return tbib_resp_complete(c, p, IB_WC_RECV_RDMA_WITH_IMM, len,
+				  IB_WC_WITH_IMM);
+}
+
+static struct tbib_rcache *tbib_cache_find(struct tbib_conn *c, u32 psn,
+					   bool atomic)
+{
+	unsigned int i;
+
+	for (i = 0; i < TBIB_RESP_CACHE; i++) {
+		struct tbib_rcache *e = &c->cache[i];
+
+		if (e->valid && e->psn == psn && e->atomic == atomic)
+			return e;
+	}
+	return NULL;
+}
+
+static struct tbib_rcache *tbib_cache_add(struct tbib_conn *c, u32 psn,
+					  bool atomic)
+{
+	struct tbib_rcache *e = &c->cache[c->cache_next];
+
+	c->cache_next = (c->cache_next + 1) % TBIB_RESP_CACHE;
+	memset(e, 0, sizeof(*e));
+	e->valid = true;
+	e->psn = psn;
+	e->atomic = atomic;
+	e->msn = c->msn & TBIB_MSN_MASK;
+	return e;
+}
+
+/* Queue the READ response of [va, va + len) at message offset @off. */
+static void tbib_resp_queue_read(struct tbib_conn *c, u32 psn, u64 va,
+				 u32 rkey, u32 off, u32 len, u32 msn)
+{
+	struct tbib_rjob *j;
+
+	if (((c->job_tail + 1) % TBIB_RESP_JOBS) == c->job_head)
+		return;		/* full: the requester will ask again */
+	j = &c->jobs[c->job_tail];
+	j->psn = psn;
+	j->va = va;
+	j->rkey = rkey;
+	j->off = off;
+	j->left = len;
+	j->msn = msn;
+	j->started = false;
+	c->job_tail = (c->job_tail + 1) % TBIB_RESP_JOBS;
+}
+
+static int tbib_resp_read(struct tbib_conn *c, struct tbib_peer *peer,
+			  const struct tbib_pkt *p)
+{
+	u32 psn = p->bth.psn, len = p->reth.dma_len;
+	struct tbib_rcache *e;
+	struct tbib_mr *mr;
+
+	if (c->rmsg.kind != TBIB_RMSG_NONE)
+		return tbib_resp_inv_req(c, peer, psn);
+	if (len) {
+		if (!(c->access & IB_ACCESS_REMOTE_READ))
+			return tbib_resp_access_err(c, peer, psn);
+		mr = tbib_mr_get(c->qp->ibqp.device, c->qp->ibqp.pd,
+				 p->reth.rkey, IB_ACCESS_REMOTE_READ,
+				 p->reth.va, len);
+		if (!mr)
+			return tbib_resp_access_err(c, peer, psn);
+		tbib_mr_put(mr);
+	}
+	c->msn++;
+	e = tbib_cache_add(c, psn, false);
+	e->va = p->reth.va;
+	e->rkey = p->reth.rkey;
+	e->len = len;
+	e->base_off = p->bth.offset;
+	tbib_resp_queue_read(c, psn, e->va, e->rkey, e->base_off, len, e->msn);
+	return TBIB_RESP_NEXT;
+}
+
+static void tbib_resp_send_atomic_ack(struct tbib_conn *c,
+				      struct tbib_peer *peer,
+				      const struct tbib_rcache *e)
+{
+	struct tbib_pkt p;
+
+	tbib_pkt_init(c, &p, TBIB_OP_ATOMIC_ACK, true);
+	p.bth.psn = e->psn;
+	p.aeth.syndrome = tbib_aeth_ack(0);
+	p.aeth.msn = e->msn;
+	p.atomic_orig = e->orig;
+	tbib_send_hdr_only(peer, &p);
+}
+
+static int tbib_resp_atomic(struct tbib_conn *c, struct tbib_peer *peer,
+			    const struct tbib_pkt *p)
+{
+	const struct tbib_atomic_eth *a = &p->atomic;
+	u32 psn = p->bth.psn;
+	struct tbib_rcache *e;
+	struct tbib_mr *mr;
+	u64 orig;
+	int err;
+
+	if (c->rmsg.kind != TBIB_RMSG_NONE)
+		return tbib_resp_inv_req(c, peer, psn);
+	if (!(c->access & IB_ACCESS_REMOTE_ATOMIC))
+		return tbib_resp_access_err(c, peer, psn);
+	if (a->va & 7)
+		return tbib_resp_inv_req(c, peer, psn);
+	mr = tbib_mr_get(c->qp->ibqp.device, c->qp->ibqp.pd, a->rkey,
+			 IB_ACCESS_REMOTE_ATOMIC, a->va, 8);
+	if (!mr)
+		return tbib_resp_access_err(c, peer, psn);
+	if (p->bth.opcode == TBIB_OP_CMP_SWP)
+		err = tbib_mr_atomic(mr, a->va, true, a->compare, a->swap_add,
+				     &orig);
+	else
+		err = tbib_mr_atomic(mr, a->va, false, a->swap_add, 0, &orig);
+	tbib_mr_put(mr);
+	if (err)
+		return tbib_resp_inv_req(c, peer, psn);
+	c->msn++;
+	e = tbib_cache_add(c, psn, true);
+	e->orig = orig;
+	tbib_resp_send_atomic_ack(c, peer, e);
+	return TBIB_RESP_NEXT;
+}
+
+/* One request packet, in PSN order.  The caller frees @skb. */
+static int tbib_resp_one(struct tbib_conn *c, struct tbib_peer *peer,
+			 struct sk_buff *skb, const struct tbib_pkt *p)
+{
+	const struct tbib_op_info *op = tbib_wire_op_info(p->bth.opcode);
+	u8 code = p->bth.opcode;
+
+	if (tbib_op_is_send(code))
+		return tbib_resp_send(c, peer, skb, p, op->flags);
+	if (tbib_op_is_write(code))
+		return tbib_resp_write(c, peer, skb, p, op->flags);
+	if (c->type != IB_QPT_RC)
+		return TBIB_RESP_NEXT;	/* UC has no READ or atomics */
+	if (code == TBIB_OP_READ_REQ)
+		return tbib_resp_read(c, peer, p);
+	return tbib_resp_atomic(c, peer, p);
+}
+
+/* A request below the window: answer it, never execute it again. */
+static void tbib_resp_dup(struct tbib_conn *c, struct tbib_peer *peer,
+			  const struct tbib_pkt *p)
+{
+	struct tbib_rcache *e;
+	u32 base, len = p->reth.dma_len;
+
+	if (c->type != IB_QPT_RC)
+		return;
+	switch (p->bth.opcode) {
+	case TBIB_OP_READ_REQ:
+		e = tbib_cache_find(c, p->bth.psn, false);
+		base = p->bth.offset;
+		/* only (a tail of) the request we executed */
+		if (!e || p->reth.rkey != e->rkey || base < e->base_off ||
+		    (u64)base + len > (u64)e->base_off + e->len ||
+		    p->reth.va != e->va + (base - e->base_off))
+			return;
+		tbib_resp_queue_read(c, e->psn, p->reth.va, e->rkey, base, len,
+				     e->msn);
+		return;
+	case TBIB_OP_CMP_SWP:
+	case TBIB_OP_FETCH_ADD:
+		e = tbib_cache_find(c, p->bth.psn, true);
+		if (e)
+			tbib_resp_send_atomic_ack(c, peer, e);
+		return;
+	default:
+		tbib_ack_note(c, true);
+	}
+}
+
+void tbib_resp_rx(struct tbib_conn *c, struct tbib_rail *rail,
+		  struct tbib_peer *peer, struct sk_buff *skb,
+		  struct tbib_pkt *p)
+{
+	struct tbib_dev *dev = c->dev;
+	enum tbib_rxwin_res res;
+	void *item;
+	u32 psn;
+	int ret;
+
+	if (!c->rx_on || c->rx_err) {
+		kfree_skb(skb);
+		return;
+	}
+	res = tbib_rxwin_insert(c->rw, p->bth.psn, skb);
+	switch (res) {
+	case TBIB_RXWIN_HELD:
+		tbib_stat_inc(&peer->stats, TBIB_A_STATS_RX_OOO);
+		tbib_stat_depth_add(&dev->stats, 1);
+		tbib_ack_note(c, false);
+		break;
+	case TBIB_RXWIN_IN_ORDER:
+		c->rnr_hold = false;
+		for (;;) {
+			ret = tbib_resp_one(c, peer, skb, p);
+			kfree_skb(skb);
+			if (ret == TBIB_RESP_STOP || c->rx_err)
+				break;
+			tbib_ack_note(c, p->bth.flags & TBIB_F_ACKREQ);
+			if (!tbib_rxwin_pop(c->rw, &item, &psn))
+				break;
+			tbib_stat_depth_add(&dev->stats, -1);
+			skb = item;
+			/* it was decoded and checked when it arrived */
+			if (tbib_wire_decode_hdr(skb->data, skb_headlen(skb),
+						 skb->len, p)) {
+				kfree_skb(skb);
+				break;
+			}
+		}
+		break;
+	case TBIB_RXWIN_DUP_OLD:
+		tbib_stat_inc(&peer->stats, TBIB_A_STATS_RX_DUP);
+		tbib_resp_dup(c, peer, p);
+		kfree_skb(skb);
+		break;
+	case TBIB_RXWIN_DUP_HELD:
+		tbib_stat_inc(&peer->stats, TBIB_A_STATS_RX_DUP);
+		kfree_skb(skb);
+		break;
+	default:
+		tbib_stat_inc(&peer->stats, TBIB_A_STATS_RX_DROP_WINDOW);
+		kfree_skb(skb);
+		if (c->type == IB_QPT_RC)
+			tbib_ack_note(c, true);
+		break;
+	}
+	if (!c->rx_err) {
+		tbib_ack_flush(c, peer);
+		if (c->job_head != c->job_tail &&
+		    tbib_resp_tx(c, peer, tbib_tx_budget / 4 + 1) &&
+		    c->job_head != c->job_tail)
+			tbib_conn_kick(c);
+	}
+}
+
+/* ---- READ responses --------------------------------------------------- */
+
+struct tbib_read_fill {
+	struct tbib_mr *mr;
+	u64 va;
+};
+
+static int tbib_resp_fill(void *ctx, void *buf, u32 len)
+{
+	struct tbib_read_fill *f = ctx;
+	int err = tbib_mr_copy(f->mr, f->va, buf, len, TBIB_FROM_MR);
+
+	f->va += len;
+	return err;
+}
+
+/* One response packet of job @j; 1 sent, 0 nothing to do, <0 stop. */
+static int tbib_resp_read_pkt(struct tbib_conn *c, struct tbib_peer *peer,
+			      struct tbib_rjob *j, u32 maxpay, bool crc)
+{
+	struct tbib_read_fill f = { .va = j->va };
+	u32 len = min(j->left, maxpay);
+	bool first = !j->started, last = len == j->left;
+	struct sk_buff *skb;
+	struct tbib_pkt p;
+	u8 op;
+	int hl, err = 0;
+
+	if (first && last)
+		op = TBIB_OP_READ_RESP_ONLY;
+	else if (first)
+		op = TBIB_OP_READ_RESP_FIRST;
+	else
+		op = last ? TBIB_OP_READ_RESP_LAST : TBIB_OP_READ_RESP_MIDDLE;
+	tbib_pkt_init(c, &p, op, true);
+	p.bth.psn = j->psn;
+	p.bth.paylen = len;
+	p.bth.offset = j->off;
+	if (crc)
+		p.bth.flags |= TBIB_F_CRC;
+	p.aeth.syndrome = tbib_aeth_ack(0);
+	p.aeth.msn = j->msn;
+	hl = tbib_wire_hdr_len(&p);
+	if (hl < 0)
+		return hl;
+	skb = tbib_frame_alloc(hl, len, crc);
+	if (!skb)
+		return -ENOMEM;
+	if (len) {
+		f.mr = tbib_mr_get(c->qp->ibqp.device, c->qp->ibqp.pd, j->rkey,
+				   IB_ACCESS_REMOTE_READ, j->va, len);
+		if (!f.mr) {
+			kfree_skb(skb);
+			return -EACCES;
+		}
+		err = tbib_frame_fill(skb, hl, len, tbib_resp_fill, &f);
+		tbib_mr_put(f.mr);
+	}
+	if (!err)
+		err = tbib_frame_finish(skb, &p);
+	if (err) {
+		kfree_skb(skb);
+		return err;
+	}
+	tbib_spray_xmit(peer, skb, 0);
+	j->started = true;
+	j->va += len;
+	j->off += len;
+	j->left -= len;
+	return 1;
+}
+
+unsigned int tbib_resp_tx(struct tbib_conn *c, struct tbib_peer *peer,
+			  unsigned int budget)
+{
+	unsigned int n = 0;
+	struct tbib_rjob *j;
+	u32 maxpay;
+	bool crc;
+	int ret;
+
+	if (!c->rx_on || c->rx_err || !peer)
+		return 0;
+	maxpay = tbib_spray_payload(peer, &crc);
+	if (!maxpay)
+		return 0;
+	while (n < budget && c->job_head != c->job_tail) {
+		j = &c->jobs[c->job_head];
+		ret = tbib_resp_read_pkt(c, peer, j, maxpay, crc);
+		if (ret == -ENOMEM)
+			break;
+		if (ret == -EACCES) {
+			/* the MR went away after the request was accepted */
+			tbib_resp_access_err(c, peer, j->psn);
+			break;
+		}
+		if (ret < 0 || !j->left)
+			c->job_head = (c->job_head + 1) % TBIB_RESP_JOBS;
+		if (ret > 0)
+			n++;
+	}
+	return n;
+}
+
+/* UC: PSNs before the first held one will not come; skip them. */
+void tbib_resp_uc_gap(struct tbib_conn *c, struct tbib_peer *peer)
+{
+	struct tbib_pkt p;
+	void *item;
+	u32 psn;
+
+	if (!tbib_rxwin_depth(c->rw) || !c->gap_ns ||
+	    ktime_get_ns() - c->gap_ns < (u64)tbib_uc_gap_ms * NSEC_PER_MSEC) {
+		tbib_ack_flush(c, peer);
+		return;
+	}
+	/* the message in progress lost a packet */
+	tbib_rmsg_end(c);
+	c->rmsg.kind = TBIB_RMSG_NONE;
+	while (!tbib_rxwin_pop(c->rw, &item, &psn)) {
+		/* an empty slot: pretend it came, as a lost packet */
+		tbib_rxwin_insert(c->rw, tbib_rxwin_expected(c->rw), NULL);
+	}
+	/* item is the first held packet: resume with it */
+	for (;;) {
+		struct sk_buff *skb = item;
+
+		tbib_stat_depth_add(&c->dev->stats, -1);
+		if (!tbib_wire_decode_hdr(skb->data, skb_headlen(skb),
+					  skb->len, &p))
+			tbib_resp_one(c, peer, skb, &p);
+		kfree_skb(skb);
+		if (!tbib_rxwin_pop(c->rw, &item, &psn))
+			break;
+	}
+	c->gap_ns = 0;
+	tbib_ack_flush(c, peer);
+}
+
+/* ---- UD ------------------------------------------------------------------ */
+
+void tbib_resp_ud_rx(struct tbib_conn *c, struct sk_buff *skb,
+		     struct tbib_pkt *p)
+{
+	struct tbib_recv_wqe *w;
+	struct tbib_sgl sgl;
+	u32 len = p->bth.paylen;
+	int err;
+
+	if (!c->rx_on || p->deth.qkey != c->qkey)
+		goto out;
+	w = tbib_rq_take(c->qp);
+	if (!w)
+		goto out;		/* UD: no receive WQE, the packet is lost */
+	c->rmsg.have_wqe = true;
+	c->rmsg.rwqe = w;
+	if (w->status != IB_WC_SUCCESS) {
+		tbib_resp_fatal(c, NULL, 0, 0, w->status, IB_EVENT_QP_FATAL);
+		goto out;
+	}
+	/* the first 40 bytes of the buffer are the (absent) GRH */
+	if ((u64)len + TBIB_GRH_LEN > w->length) {
+		tbib_resp_fatal(c, NULL, 0, 0, IB_WC_LOC_LEN_ERR,
+				IB_EVENT_QP_FATAL);
+		goto out;
+	}
+	tbib_sgl_init(&sgl, c->qp, w->sge, w->num_sge, IB_ACCESS_LOCAL_WRITE);
+	err = tbib_sgl_seek(&sgl, TBIB_GRH_LEN);
+	if (!err && len)
+		err = tbib_sgl_copy_from_skb(&sgl, skb, p->hdr_len, len);
+	tbib_sgl_release(&sgl);
+	if (err) {
+		tbib_resp_fatal(c, NULL, 0, 0, IB_WC_LOC_PROT_ERR,
+				IB_EVENT_QP_FATAL);
+		goto out;
+	}
+	tbib_resp_complete(c, p, IB_WC_RECV, len + TBIB_GRH_LEN,
+			   tbib_op_has_imm(p->bth.opcode) ? IB_WC_WITH_IMM : 0);
+out:
+	kfree_skb(skb);
+}
