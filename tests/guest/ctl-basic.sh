@@ -75,7 +75,7 @@ function jstring(   c) {
 	jerr("unterminated string")
 }
 function jnumber(   t) {
-	t = substr(s, pos)
+	t = substr(s, pos, 40)	# bounded: a copy of the rest would make this quadratic
 	if (match(t, /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/))
 		pos += RLENGTH
 	else
