@@ -328,6 +328,12 @@ void tbib_qp_flush(struct tbib_qp *qp, bool sq_only)
 	spin_lock_irqsave(&qp->rq.lock, flags);
 	tbib_rq_flush_locked(qp);
 	spin_unlock_irqrestore(&qp->rq.lock, flags);
+	/*
+	 * A QP on an SRQ in ERROR takes nothing more from the SRQ: tell the
+	 * consumer it may now destroy it (ib_drain_qp() waits for this).
+	 */
+	if (qp->srq)
+		tbib_qp_event(qp, IB_EVENT_QP_LAST_WQE_REACHED);
 }
 
 /* ---- posting -------------------------------------------------------------- */

@@ -232,6 +232,39 @@ out_cq:
 	ib_free_cq(cq);
 }
 
+static atomic_t kv_last_wqe;
+
+static void kv_qp_event(struct ib_event *ev, void *ctx)
+{
+	if (ev->event == IB_EVENT_QP_LAST_WQE_REACHED)
+		atomic_inc(&kv_last_wqe);
+}
+
+/* An RC QP on an SRQ: ERROR raises LAST_WQE_REACHED, drain works. */
+static void kv_test_srq_rc(struct ib_device *dev, struct ib_pd *pd,
+			   struct ib_srq *srq, struct ib_cq *cq, u32 lid)
+{
+	struct ib_qp_init_attr ia = {
+		.send_cq = cq, .recv_cq = cq, .srq = srq, .qp_type = IB_QPT_RC,
+		.sq_sig_type = IB_SIGNAL_REQ_WR, .event_handler = kv_qp_event,
+		.cap = { .max_send_wr = 4, .max_send_sge = 1 },
+	};
+	struct ib_qp *qp = ib_create_qp(pd, &ia);
+	int err;
+
+	CHECK(!IS_ERR(qp), "RC QP on the SRQ");
+	if (IS_ERR(qp))
+		return;
+	err = kv_to_rts(qp, lid);
+	CHECK(!err, "RC on SRQ to RTS (%d)", err);
+	atomic_set(&kv_last_wqe, 0);
+	ib_drain_qp(qp);
+	CHECK(atomic_read(&kv_last_wqe) == 1, "drain raised LAST_WQE_REACHED once (%d)",
+	      atomic_read(&kv_last_wqe));
+	err = ib_destroy_qp(qp);
+	CHECK(!err, "destroy RC QP on SRQ (%d)", err);
+}
+
 static void kv_test_srq_ud(struct ib_device *dev, struct ib_pd *pd, u32 lid)
 {
 	struct ib_srq_init_attr sia = { .attr = { .max_wr = 32, .max_sge = 1 },
@@ -266,6 +299,8 @@ static void kv_test_srq_ud(struct ib_device *dev, struct ib_pd *pd, u32 lid)
 	memset(&sa, 0, sizeof(sa));
 	err = ib_query_srq(srq, &sa);
 	CHECK(!err && sa.srq_limit == 4 && sa.max_wr >= 32, "query SRQ");
+
+	kv_test_srq_rc(dev, pd, srq, cq, lid);
 
 	qp = kv_qp(pd, cq, srq, IB_QPT_UD);
 	CHECK(!IS_ERR(qp), "kernel UD QP on the SRQ");
