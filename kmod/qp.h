@@ -18,7 +18,9 @@
  *                       sending state (RTS; SQD stops new hand-outs).
  *   tbib_sq_complete()  completes the oldest handed-out WQE (at `cons`):
  *                       a CQE if it was signaled, sq_sig_all is set or
- *                       status != success; frees the ring slot.
+ *                       status != success; frees the ring slot.  Returns
+ *                       -ENOSPC if the CQ overflowed (the CQE is lost):
+ *                       then call tbib_qp_error(qp, IB_EVENT_QP_FATAL).
  *   tbib_sq_peek_done() the WQE at `cons` (oldest outstanding), or NULL.
  *
  *   Handed-out WQEs stay valid (and unchanged, except tp[]) until they
@@ -33,11 +35,27 @@
  * Receive queue (or SRQ of the QP)
  *
  *   tbib_rq_take()      takes the next receive WQE (copied, validated)
- *                       into qp->rwqe and returns it; -EAGAIN if none
- *                       (RC: answer RNR NAK).  At most one taken at a
- *                       time; it belongs to the transport until
+ *                       into qp->rwqe and returns it; NULL if there is
+ *                       none (RC: answer RNR NAK), if one is already
+ *                       taken, or if the QP does not receive in its state
+ *                       (receiving: RTR, RTS, SQD, SQE).  Its ->status
+ *                       may say it is invalid: complete it with that
+ *                       status and fail the QP.  It belongs to the
+ *                       transport until
  *   tbib_rq_complete()  posts its completion to the receive CQ.
  *   tbib_rq_current()   the taken WQE or NULL (e.g. middle of a message).
+ *
+ *   User processes post receives into the ring without a syscall, so
+ *   receives they post after the QP's error flush are never flushed:
+ *   they go away with the QP (as with rxe).
+ *
+ * Memory: resolve SGEs with struct tbib_sgl (sgl.h), rkeys with
+ * tbib_mr_get() (mr.h), execute LOCAL_INV / SEND_WITH_INV with
+ * tbib_mr_invalidate() and REG_MR with tbib_mr_fast_reg().
+ *
+ * Connection generation: qp->gen is a new random value at every
+ * RESET->INIT; put it on the wire so a reused QP number never accepts a
+ * frame meant for the QP that had it before.
  *
  * Errors and state
  *
@@ -71,8 +89,10 @@
  *   cq->lock          CQ ring                               (irqsave)
  *
  *   The sq/rq API functions take these locks themselves: call them with
- *   none of the verbs locks held.  They never call a hook or a
- *   completion handler, so the transport may hold its own locks.
+ *   none of the verbs locks held.  They never call a transport hook or
+ *   a completion handler (those run from work items), so the transport
+ *   may hold its own locks; they may raise async events (SRQ limit, SQ
+ *   drained, CQ error), whose handlers are safe in atomic context.
  *   sq_kick is called with no verbs lock held, possibly from atomic
  *   context (kernel ib_post_send()).
  *
