@@ -96,11 +96,13 @@ my_ip() { ip_of "$TBIB_ROLE" "${1:-0}"; }
 peer_ip() { ip_of $((1 - TBIB_ROLE)) "${1:-0}"; }
 
 # barrier NAME [TIMEOUT]: both VMs of a pair wait here for each other
-# (TCP over link 0).  vm0 listens, vm1 connects until vm0 listens; each
-# side sends its barrier name so that a desynchronised test fails loudly.
+# (TCP over the links).  vm0 listens, vm1 connects until vm0 listens,
+# trying link 0 first and the others in turn, so that a test which takes
+# some links down still synchronises while one link carries IP.  Each side
+# sends its barrier name so that a desynchronised test fails loudly.
 TBIB_BARRIER_PORT=7700
 barrier() {
-	local name=$1 t=${2:-90} got end
+	local name=$1 t=${2:-90} got end l=0
 	is_pair || return 0
 	log "barrier $name"
 	if [ "$TBIB_ROLE" = 0 ]; then
@@ -109,8 +111,9 @@ barrier() {
 	else
 		end=$(( $(date +%s) + t ))
 		while :; do
-			got=$(echo "$name" | nc -w 2 "$TBIB_PEER_IP" $TBIB_BARRIER_PORT 2>/dev/null)
+			got=$(echo "$name" | nc -w 2 "$(peer_ip $l)" $TBIB_BARRIER_PORT 2>/dev/null)
 			[ -n "$got" ] && break
+			l=$(( (l + 1) % (TBIB_LINKS > 0 ? TBIB_LINKS : 1) ))
 			[ "$(date +%s)" -lt $end ] || fail "barrier $name: vm0 did not come within ${t}s"
 			sleep 0.2
 		done
