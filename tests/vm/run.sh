@@ -129,7 +129,12 @@ port() { echo "${PORTS[$(($2 * NVMS + $1))]}"; }
 mac() { printf '52:54:00:7b:%02x:%02x' "$1" "$2"; }
 start_vm() {
 	local v=$1 l args=()
-	local append="console=ttyS0,115200 panic=-1 printk.devkmsg=on"
+	# no_timer_check: on a busy host the IO-APIC timer test at boot can
+	# miss its ticks; the kernel then falls back to the 8259A "virtual
+	# wire" and device interrupts (ttyS1, virtio INTx) never arrive.
+	# tsc=reliable: QEMU's TCG TSC follows the host clock; without it the
+	# clocksource watchdog, itself delayed by the load, flags it unstable.
+	local append="console=ttyS0,115200 panic=-1 printk.devkmsg=on no_timer_check tsc=reliable"
 	append+=" TBIB_TEST=$NAME TBIB_ROLE=$v TBIB_VMS=$NVMS TBIB_LINKS=$LINKS"
 	append+=" TBIB_TIMEOUT=$GTIMEOUT"
 	for ((l = 0; l < LINKS; l++)); do
