@@ -14,7 +14,7 @@
 # The test declares what it needs in a header line:
 #   # tbib-test: topology=single|pair links=N timeout=SECONDS [mem=MB] [smp=N]
 # (defaults: single, links=1 for pair, timeout=180: the test script's own
-# run time in the guest; boot and power-off get TBIB_VM_SLACK=120 s more.
+# run time in the guest; boot and power-off get TBIB_VM_SLACK=180 s more.
 # mem/smp default to 768 MB x 2 vCPUs (single), 512 MB x 1 vCPU (pair);
 # TBIB_VM_MEM / TBIB_VM_SMP override them.)
 # single: one VM, no NIC (the test makes its own veths);
@@ -165,7 +165,7 @@ ports_bound() {
 # guest stops the test and reports.  The host's own deadline adds SLACK
 # for boot and power-off and catches guests that never report.
 GTIMEOUT=$TIMEOUT
-HTIMEOUT=$((TIMEOUT + ${TBIB_VM_SLACK:-120}))
+HTIMEOUT=$((TIMEOUT + ${TBIB_VM_SLACK:-180}))
 START=$(date +%s)
 started=0
 for attempt in 1 2 3; do
