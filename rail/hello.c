@@ -20,8 +20,15 @@ static_assert(sizeof(struct tbib_hello) == TBIB_HELLO_LEN);
 
 static unsigned long tbib_hello_interval(u8 state)
 {
-	return msecs_to_jiffies(state == TBIB_RAIL_STATE_UP ?
-				TBIB_HELLO_KEEPALIVE_MS : TBIB_HELLO_PROBE_MS);
+	switch (state) {
+	case TBIB_RAIL_STATE_UP:
+		return msecs_to_jiffies(TBIB_HELLO_KEEPALIVE_MS);
+	case TBIB_RAIL_STATE_PROBING:
+		return msecs_to_jiffies(TBIB_HELLO_PROBE_MS);
+	default:
+		/* Nothing to send; tbib_hello_start() wakes it on the way up. */
+		return msecs_to_jiffies(TBIB_HELLO_IDLE_MS);
+	}
 }
 
 static unsigned long tbib_hello_dead_time(void)

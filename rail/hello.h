@@ -68,6 +68,7 @@ struct tbib_hello {
 #define TBIB_HELLO_PROBE_MS	100
 #define TBIB_HELLO_KEEPALIVE_MS	250
 #define TBIB_HELLO_MISSES	4
+#define TBIB_HELLO_IDLE_MS	1000	/* timer period while DOWN */
 
 /* Pending work bits (rail->hello_pending). */
 #define TBIB_HELLO_PENDING_HELLO	(1U << 0)
@@ -75,7 +76,7 @@ struct tbib_hello {
 #define TBIB_HELLO_PENDING_TIMEOUT	(1U << 2)
 
 void tbib_hello_init(struct tbib_rail *rail);
-/* Starts the probe/keepalive timer. */
+/* (Re)starts the probe/keepalive timer now. */
 void tbib_hello_start(struct tbib_rail *rail);
 /* Stops the timer for good (the caller then cancels hello_work). */
 void tbib_hello_stop(struct tbib_rail *rail);

@@ -296,6 +296,7 @@ static int tbib_netdev_event(struct notifier_block *nb, unsigned long event,
 	case NETDEV_GOING_DOWN:
 	case NETDEV_CHANGE:
 	case NETDEV_CHANGEMTU:
+	case NETDEV_CHANGENAME:
 		break;
 	default:
 		return NOTIFY_DONE;
@@ -325,6 +326,9 @@ static int tbib_netdev_event(struct notifier_block *nb, unsigned long event,
 	case NETDEV_CHANGEMTU:
 		WRITE_ONCE(rail->headroom, LL_RESERVED_SPACE(ndev));
 		tbib_rail_set_mtu(rail, ndev->mtu);
+		break;
+	case NETDEV_CHANGENAME:
+		tbib_nl_rail_event(rail, TBIB_CMD_RAIL_SET);
 		break;
 	default:
 		tbib_rail_set_carrier(rail, tbib_netdev_carrier(ndev));

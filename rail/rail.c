@@ -52,6 +52,13 @@ static void __tbib_rail_set_state(struct tbib_rail *rail, u8 state,
 
 	if (old == state)
 		return;
+	/*
+	 * Going down for a local reason (admin down, MTU, removal) while the
+	 * link still works: tell the peer so it fails over now rather than
+	 * after missed keepalives.
+	 */
+	if (state == TBIB_RAIL_STATE_DOWN && rail->carrier)
+		tbib_hello_send_bye(rail);
 	WRITE_ONCE(rail->oper_state, state);
 	if (old == TBIB_RAIL_STATE_UP) {
 		peer = rcu_dereference_protected(rail->peer,
@@ -66,6 +73,9 @@ static void __tbib_rail_set_state(struct tbib_rail *rail, u8 state,
 		tbib_stat_inc(&rail->stats, TBIB_A_STATS_RAIL_UP);
 	else
 		tbib_hello_reset(rail);
+	/* The timer idles while DOWN: probe right away. */
+	if (old == TBIB_RAIL_STATE_DOWN && !rail->dead)
+		tbib_hello_start(rail);
 
 	tbib_transport_rail_changed(rail);
 	if (notify)
@@ -107,8 +117,6 @@ void tbib_rail_set_admin(struct tbib_rail *rail, bool up)
 	lockdep_assert_held(&tbib_cfg_lock);
 	if (rail->admin_up == up)
 		return;
-	if (!up)
-		tbib_hello_send_bye(rail);
 	rail->admin_up = up;
 	tbib_nl_rail_event(rail, TBIB_CMD_RAIL_SET);
 	tbib_rail_update(rail);
@@ -194,7 +202,7 @@ void tbib_rail_unlink(struct tbib_rail *rail)
 
 	lockdep_assert_held(&tbib_cfg_lock);
 
-	tbib_hello_send_bye(rail);
+	/* Sends a BYE if the link still works. */
 	__tbib_rail_set_state(rail, TBIB_RAIL_STATE_DOWN, false);
 	rail->dead = true;
 	list_del_rcu(&rail->node);
