@@ -359,7 +359,7 @@ void tbib_comp_run(struct tbib_conn *c)
 		if (err == -ENOSPC) {
 			/* CQ overflow: the CQ raised its event, the QP fails */
 			c->sq_err = true;
-			tbib_qp_error(c->qp, 0);
+			tbib_qp_error(c->qp, IB_EVENT_QP_FATAL);
 			return;
 		}
 		if (c->tt)

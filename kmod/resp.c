@@ -92,6 +92,8 @@ static int tbib_resp_fatal(struct tbib_conn *c, struct tbib_peer *peer,
 		m->drop = true;
 		return TBIB_RESP_NEXT;
 	}
+	pr_info_ratelimited("tbib: %s: QP %u: request PSN %u refused (NAK %u, status %u)\n",
+			    tbib_dev_name(c->dev), c->qpn, psn, code, wc_status);
 	if (c->type == IB_QPT_RC)
 		tbib_ack_send_nak(c, peer, tbib_aeth_nak(code), psn);
 	if (m->have_wqe && wc_status) {
@@ -194,7 +196,7 @@ static int tbib_resp_complete(struct tbib_conn *c, const struct tbib_pkt *p,
 	c->rmsg.rwqe = NULL;
 	if (tbib_rq_complete(c->qp, &wc, p->bth.flags & TBIB_F_SOLICITED) ==
 	    -ENOSPC) {
-		tbib_qp_error(c->qp, 0);
+		tbib_qp_error(c->qp, IB_EVENT_QP_FATAL);
 		return TBIB_RESP_STOP;
 	}
 	return TBIB_RESP_NEXT;
@@ -287,20 +289,31 @@ static int tbib_resp_write(struct tbib_conn *c, struct tbib_peer *peer,
 				return tbib_resp_inv_req(c, peer, psn);
 			tbib_rmsg_end(c);
 		}
+		if (p->reth.dma_len) {
+			if (!(c->access & IB_ACCESS_REMOTE_WRITE))
+				return tbib_resp_access_err(c, peer, psn);
+			mr = tbib_mr_get(ibdev, pd, p->reth.rkey,
+					 IB_ACCESS_REMOTE_WRITE, p->reth.va,
+					 p->reth.dma_len);
+			if (!mr)
+				return tbib_resp_access_err(c, peer, psn);
+			tbib_mr_put(mr);
+		}
+		/*
+		 * WRITE_ONLY with immediate: the receive WQE before anything
+		 * changes, so that after an RNR NAK the resent packet finds
+		 * the state as it was.
+		 */
+		if ((opf & TBIB_OPF_LAST) && tbib_op_has_imm(p->bth.opcode) &&
+		    !tbib_resp_take(c, peer, psn, &res)) {
+			m->drop = false;	/* UC: this one packet is lost */
+			return res;
+		}
 		m->kind = TBIB_RMSG_WRITE;
 		m->off = 0;
 		m->va = p->reth.va;
 		m->rkey = p->reth.rkey;
 		m->len = p->reth.dma_len;
-		if (m->len) {
-			if (!(c->access & IB_ACCESS_REMOTE_WRITE))
-				return tbib_resp_access_err(c, peer, psn);
-			mr = tbib_mr_get(ibdev, pd, m->rkey,
-					 IB_ACCESS_REMOTE_WRITE, m->va, m->len);
-			if (!mr)
-				return tbib_resp_access_err(c, peer, psn);
-			tbib_mr_put(mr);
-		}
 	} else if (m->kind != TBIB_RMSG_WRITE) {
 		if (c->type == IB_QPT_RC)
 			return tbib_resp_inv_req(c, peer, psn);

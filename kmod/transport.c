@@ -18,8 +18,10 @@
  * budget, and continues from a work item on tbib_tx_wq.
  */
 
+#include <linux/debugfs.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
+#include <linux/seq_file.h>
 
 #include "conn.h"
 #include "peer.h"
@@ -383,17 +385,64 @@ void tbib_transport_dev_teardown(struct tbib_dev *dev)
 	/* ib_core destroyed every QP of the device before we get here. */
 }
 
+/* /sys/kernel/debug/tbib/conns: the state of every connection. */
+static int tbib_conns_show(struct seq_file *m, void *v)
+{
+	struct tbib_conn *c;
+
+	mutex_lock(&tbib_conns_lock);
+	list_for_each_entry(c, &tbib_conns, node) {
+		spin_lock_bh(&c->lock);
+		seq_printf(m, "%s qp %u type %u dlid %u dqpn %u tx %d rx %d sq_err %d nak %d/%u/%u rnr %d/%u retries %u\n",
+			   tbib_dev_name(c->dev), c->qpn, c->type, c->dlid,
+			   c->dqpn, c->tx_on, c->rx_on, c->sq_err, c->nak,
+			   c->nak_psn, c->nak_status, c->rnr_wait,
+			   c->rnr_tries, c->retries);
+		seq_printf(m, "  ring head %u build %u tail %u rd_busy %u store %llu next_psn %u\n",
+			   c->r_head, c->r_build, c->r_tail, c->rd_busy,
+			   c->store_bytes, c->next_psn);
+		if (c->r_head != c->r_tail) {
+			struct tbib_swqe *e = tbib_ring_at(c, c->r_head);
+
+			seq_printf(m, "  head wqe op %u len %llu kind %u psn %u..%u off %llu built %d rd_open %u status %u\n",
+				   e->w->opcode, e->w->length, e->kind,
+				   e->first_psn, e->end_psn, e->off, e->built,
+				   e->rd_open, e->status);
+		}
+		if (c->tt)
+			seq_printf(m, "  txtrack una %u nxt %u nlost %u nacked %u epoch %u\n",
+				   c->tt->una, c->tt->nxt, c->tt->nlost,
+				   c->tt->nacked, c->tt->epoch);
+		if (c->rw)
+			seq_printf(m, "  rxwin expected %u depth %u epoch %u ack_pending %u rnr_hold %d rx_err %d msg %u/%llu jobs %u..%u\n",
+				   c->rw->expected, c->rw->depth, c->rw->epoch,
+				   c->ack_pending, c->rnr_hold, c->rx_err,
+				   c->rmsg.kind, c->rmsg.off, c->job_head,
+				   c->job_tail);
+		spin_unlock_bh(&c->lock);
+	}
+	mutex_unlock(&tbib_conns_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tbib_conns);
+
+static struct dentry *tbib_debugfs;
+
 int tbib_transport_init(void)
 {
 	tbib_tx_wq = alloc_workqueue("tbib_tx", WQ_HIGHPRI, 0);
 	if (!tbib_tx_wq)
 		return -ENOMEM;
 	tbib_transport_register(&tbib_tp_ops);
+	tbib_debugfs = debugfs_create_dir("tbib", NULL);
+	debugfs_create_file("conns", 0400, tbib_debugfs, NULL,
+			    &tbib_conns_fops);
 	return 0;
 }
 
 void tbib_transport_exit(void)
 {
+	debugfs_remove_recursive(tbib_debugfs);
 	tbib_transport_register(NULL);
 	destroy_workqueue(tbib_tx_wq);
 }
