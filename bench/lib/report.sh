@@ -145,9 +145,9 @@ nodata() { # TEXT
 	if [ -f "$f" ] && [ "$(grep -vc '^#' "$f")" -gt 1 ]; then
 		echo "stats '$f' using 2 nooutput; ymax = STATS_max * 1.15; if (ymax <= 0) ymax = 1"
 		echo "set yrange [0:ymax]; set xlabel 's since traffic started'; set ylabel 'Mbit/s'; set grid; set key outside right"
-		echo "plot '$f' using 1:2 with steps lw 2 lc rgb 'black' title 'total', \\"
+		echo "plot '$f' using 1:2 with steps lw 2 lc rgb 'black' title 'tbib0 total', \\"
 		for r in 0 1 2 3; do
-			echo "  '' using 1:$((r + 3)) with steps lw 1 lc rgb '$(echo '#1f77b4 #2ca02c #d62728 #9467bd' | cut -d' ' -f$((r + 1)))' title 'eth$r', \\"
+			echo "  '' using 1:$((r + 3)) with steps lw 1 lc rgb '$(echo '#1f77b4 #2ca02c #d62728 #9467bd' | cut -d' ' -f$((r + 1)))' title 'eth$r (wire)', \\"
 		done
 		echo "  '$e' using 1:(0):(0):(ymax) with vectors nohead dt 2 lc rgb 'red' notitle, \\"
 		echo "  '' using 1:(ymax * 0.93):2 with labels left offset 0.3,0 font ',9' tc rgb 'red' notitle"

@@ -4,7 +4,9 @@
 # throughput timeline and measure the gap after every rail removal.
 #
 # In:  timeline.csv lines from the guest (bench/run prefixes the group):
-#        GROUP,tl,REP,T_MS,ifname/id/rx_bytes;ifname/id/rx_bytes;...
+#        GROUP,tl,REP,T_MS,name/id/rx_bytes;name/id/rx_bytes;...
+#        (name "tbib": the device total of bytes tbib accepted; ethN: the
+#        link's netdev rx_bytes, id "n")
 #        GROUP,ev,REP,T_MS,EVENT            (start | del ethX | add ethX+ethY)
 # Out (-v dir=DIR):
 #   DIR/failover.csv           rep,t_s,total_Mbps,eth0_Mbps..eth3_Mbps
@@ -12,9 +14,11 @@
 #   DIR/plots/p3_events_repN.dat   t_s and event label
 #   DIR/gaps.csv               rep,n,event,t_s,gap_ms,baseline_Mbps,sample_ms
 #
-# Throughput of an interval = bytes received on all rails between two
-# samples / time between them.  A rail whose id changed (deleted and added
-# again) counts from zero.  t = 0 is when traffic started.
+# Throughput of an interval = bytes received between two samples / time
+# between them: the total from the "tbib" counter (without one, the sum
+# of the rails), per link from its own counter.  A rail whose id changed
+# (deleted and added again) counts from zero.  t = 0 is when traffic
+# started.
 #
 # Gap after a removal at time te: the pre-event level is the median of the
 # intervals in the 1.5 s before te; the gap is the time from te to the
@@ -76,7 +80,7 @@ END {
 						d = by  # a new rail starts from zero
 					if (d < 0) d = 0
 					cur[name] = d
-					tot += d
+					if (name != "tbib") tot += d
 				}
 				nid[name] = id; nby[name] = by
 			}
@@ -86,6 +90,7 @@ END {
 			if (k == 1) continue
 			dt = T[r, k] - T[r, k - 1]
 			if (dt <= 0) continue
+			if ("tbib" in cur) tot = cur["tbib"]
 			m++
 			IS[m] = (T[r, k - 1] - t0) / 1000   # interval start, s
 			IE[m] = (T[r, k] - t0) / 1000       # interval end, s
