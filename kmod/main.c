@@ -11,6 +11,7 @@
 #include "tbib.h"
 #include "nl.h"
 #include "rail.h"
+#include "transport.h"
 
 DEFINE_MUTEX(tbib_cfg_lock);
 LIST_HEAD(tbib_devs);
@@ -21,10 +22,14 @@ static int __init tbib_init(void)
 
 	tbib_hwstats_init();
 
+	/* The verbs layer must have its transport before any device exists. */
+	ret = tbib_transport_init();
+	if (ret)
+		return ret;
 	/* Rails must learn about netdev changes before any rail exists. */
 	ret = tbib_rail_netdev_init();
 	if (ret)
-		return ret;
+		goto err_transport;
 	ret = tbib_nl_init();
 	if (ret)
 		goto err_netdev;
@@ -37,6 +42,8 @@ err_nl:
 	tbib_nl_exit();
 err_netdev:
 	tbib_rail_netdev_exit();
+err_transport:
+	tbib_transport_exit();
 	return ret;
 }
 
@@ -49,6 +56,7 @@ static void __exit tbib_exit(void)
 	tbib_link_exit();
 	tbib_nl_exit();
 	tbib_dev_del_all();
+	tbib_transport_exit();
 	tbib_rail_netdev_exit();
 	/* Wait for call_rcu/kfree_rcu callbacks that point into us. */
 	rcu_barrier();
