@@ -59,27 +59,32 @@ need xz xz-utils
 exec 9>"$OUTDIR/.initramfs.lock"
 flock 9
 
-# ---- self-test module, built for this kernel when its headers exist ----
-WARNSRC=$VM/warnmod
-WARNDIR=$OUTDIR/warnmod
-WARNKO=$WARNDIR/tbib_warnmod.ko
-if [ -f "$MODDIR/build/Makefile" ]; then
-	stale=0
-	[ -f "$WARNKO" ] || stale=1
-	for f in "$WARNSRC"/*; do
-		[ "$f" -nt "$WARNKO" ] && stale=1
+# ---- test modules (tests/vm/warnmod, tests/kverbs), built for this kernel ----
+# build_testmod SRCDIR KO: builds SRCDIR's module into KO's folder when a
+# source is newer than KO.
+build_testmod() {
+	local src=$1 ko=$2 stale=0 f
+	local dir=${ko%/*} name=${ko##*/}
+	[ -f "$MODDIR/build/Makefile" ] || return 0
+	[ -f "$ko" ] || stale=1
+	for f in "$src"/*; do
+		[ "$f" -nt "$ko" ] && stale=1
 	done
 	if [ $stale = 1 ]; then
-		mkdir -p "$WARNDIR"
-		cp -p "$WARNSRC"/* "$WARNDIR"/
-		if ! make -s -C "$MODDIR/build" M="$WARNDIR" modules \
-				>"$WARNDIR/build.log" 2>&1; then
-			echo "mkinitramfs: building warnmod for $KVER failed:" >&2
-			tail -n 20 "$WARNDIR/build.log" >&2
+		mkdir -p "$dir"
+		cp -p "$src"/* "$dir"/
+		if ! make -s -C "$MODDIR/build" M="$dir" modules \
+				>"$dir/build.log" 2>&1; then
+			echo "mkinitramfs: building $name for $KVER failed:" >&2
+			tail -n 20 "$dir/build.log" >&2
 			exit 2
 		fi
 	fi
-fi
+}
+WARNKO=$OUTDIR/warnmod/tbib_warnmod.ko
+KVERBSKO=$OUTDIR/kverbs/tbib_kverbs.ko
+build_testmod "$VM/warnmod" "$WARNKO"
+build_testmod "$TOP/tests/kverbs" "$KVERBSKO"
 
 TBIBKO=$OUTDIR/tbib.ko
 TBIBCTL=$TOP/tbibctl/tbibctl
@@ -93,7 +98,7 @@ base_inputs() {
 overlay_inputs() {
 	echo "base $1"
 	stat -c '%n %s %Y' "$VM/init"
-	for f in "$TBIBKO" "$TBIBCTL" "$WARNKO" "$TOOLS"/*; do
+	for f in "$TBIBKO" "$TBIBCTL" "$WARNKO" "$KVERBSKO" "$TOOLS"/*; do
 		[ -f "$f" ] && stat -c '%n %s %Y' "$f"
 	done
 	# guest scripts by content: editors and git touch mtimes freely
@@ -271,6 +276,7 @@ done
 kos=()
 [ -f "$TBIBKO" ] && kos+=("$TBIBKO")
 [ -f "$WARNKO" ] && kos+=("$WARNKO")
+[ -f "$KVERBSKO" ] && kos+=("$KVERBSKO")
 if [ ${#kos[@]} -gt 0 ]; then
 	OM=$O/usr/lib/modules/$KVER
 	mkdir -p "$OM/updates"
