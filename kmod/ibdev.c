@@ -38,6 +38,8 @@ static int tbib_query_device(struct ib_device *ibdev,
 	attr->sys_image_guid = cpu_to_be64(dev->guid);
 	attr->page_size_cap = PAGE_SIZE;
 	attr->max_pkeys = 1;
+	/* `rdma link delete` may unregister us (ib_core checks this flag). */
+	attr->kernel_cap_flags = IBK_ALLOW_USER_UNREG;
 	return 0;
 }
 

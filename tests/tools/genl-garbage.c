@@ -21,6 +21,8 @@
  *   genl-garbage count {dev|rail|peer} [DEV]
  *	Dumps the objects, checks that no object comes twice and that the
  *	dump was consistent, prints the count.
+ *   genl-garbage count-parts {dev|rail|peer} [DEV]
+ *	The same, and prints how many datagrams the dump took.
  *   genl-garbage monitor SECONDS
  *	Prints the events of the "events" group, one line each
  *	("CMD name"), for SECONDS.
@@ -49,6 +51,7 @@
 #endif
 
 static int sock = -1;
+static int recv_parts;		/* datagrams that carried dump replies */
 static int family_id;
 static uint32_t seqno = 1;
 static int failures;
@@ -250,6 +253,7 @@ static int talk_len(struct msg *m, size_t sendlen, struct answer *ans,
 		if (n < 0)
 			die("recv: %s (no answer from the kernel)",
 			    strerror(errno));
+		recv_parts++;
 		for (nh = (struct nlmsghdr *)rbuf; NLMSG_OK(nh, (size_t)n);
 		     nh = NLMSG_NEXT(nh, n)) {
 			if (nh->nlmsg_seq != seq)
@@ -1001,7 +1005,7 @@ static void count_reply(struct nlmsghdr *nh, void *arg)
 		snprintf(s->key[s->n++], sizeof(s->key[0]), "%s", key);
 }
 
-static int count(const char *what, const char *dev)
+static int count(const char *what, const char *dev, bool parts)
 {
 	static struct seen s;
 	struct answer ans;
@@ -1028,6 +1032,7 @@ static int count(const char *what, const char *dev)
 		die("count: dev, rail or peer");
 	}
 	m.nlh.nlmsg_flags |= NLM_F_DUMP;
+	recv_parts = 0;
 	err = talk(&m, &ans, count_reply, &s);
 	if (err) {
 		fprintf(stderr, "dump failed: %s %s\n", strerror(err),
@@ -1036,7 +1041,10 @@ static int count(const char *what, const char *dev)
 	}
 	if (s.dups)
 		return 1;
-	printf("%d\n", s.n);
+	if (parts)
+		printf("%d %d\n", s.n, recv_parts);
+	else
+		printf("%d\n", s.n);
 	return 0;
 }
 
@@ -1173,7 +1181,9 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "cycle") && argc == 5)
 		return cycle(atol(argv[2]), argv[3], argv[4]);
 	if (!strcmp(argv[1], "count") && argc >= 3)
-		return count(argv[2], argc > 3 ? argv[3] : NULL);
+		return count(argv[2], argc > 3 ? argv[3] : NULL, false);
+	if (!strcmp(argv[1], "count-parts") && argc >= 3)
+		return count(argv[2], argc > 3 ? argv[3] : NULL, true);
 	if (!strcmp(argv[1], "monitor") && argc == 3)
 		return monitor(atoi(argv[2]));
 	die("bad arguments (see the comment at the top of genl-garbage.c)");
