@@ -59,7 +59,9 @@ struct tbib_conn *tbib_conn_alloc(struct tbib_qp *qp)
 		c->tt = kvzalloc(tbib_txtrack_size(TBIB_CONN_WIN), GFP_KERNEL);
 		c->store = kvcalloc(TBIB_CONN_WIN, sizeof(*c->store),
 				    GFP_KERNEL);
-		if (!c->tt || !c->store)
+		c->sent_ns = kvcalloc(TBIB_CONN_WIN, sizeof(*c->sent_ns),
+				      GFP_KERNEL);
+		if (!c->tt || !c->store || !c->sent_ns)
 			goto fail;
 		tbib_txtrack_init(c->tt, TBIB_CONN_WIN, 0);
 	}
@@ -80,6 +82,7 @@ struct tbib_conn *tbib_conn_alloc(struct tbib_qp *qp)
 
 fail:
 	kvfree(c->rw);
+	kvfree(c->sent_ns);
 	kvfree(c->store);
 	kvfree(c->tt);
 	kvfree(c->ring);
@@ -91,6 +94,7 @@ fail:
 void tbib_conn_free(struct tbib_conn *c)
 {
 	kvfree(c->rw);
+	kvfree(c->sent_ns);
 	kvfree(c->store);
 	kvfree(c->tt);
 	kvfree(c->ring);
@@ -142,6 +146,7 @@ void tbib_conn_reset_tx(struct tbib_conn *c)
 	c->r_tail = 0;
 	memset(c->rd, 0, sizeof(c->rd));
 	c->rd_busy = 0;
+	c->rd_bytes = 0;
 	c->fence_wait = false;
 	c->retries = 0;
 	c->rnr_tries = 0;

@@ -115,7 +115,8 @@ struct tbib_rd {
 	bool atomic;
 	bool done;
 	u8 nivl;
-	u8 retries;
+	u8 retries;		/* asked again without news since */
+	bool asked_again;	/* (ever) */
 	u32 psn;
 	u32 ring_idx;		/* its WQE in the ring */
 	u64 off;		/* message offset of the chunk */
@@ -125,6 +126,12 @@ struct tbib_rd {
 	u32 rkey;
 	u64 stamp;		/* ns: last progress or (re)request */
 	struct { u32 s, e; } ivl[TBIB_RD_IVL];	/* covered, sorted */
+	/*
+	 * Start offset of the latest response packet seen on each rail,
+	 * until the first re-request (after it, old and new answers mix).
+	 */
+	u16 rails_seen;
+	u32 rail_hi[TBIB_MAX_RAILS];
 };
 
 /* Responder: an executed READ or atomic, for duplicate requests. */
@@ -200,6 +207,7 @@ struct tbib_conn {
 	/* ---- requester (req.c) and completer (comp.c) ---- */
 	struct tbib_txtrack *tt;	/* RC */
 	struct sk_buff **store;		/* RC: frame of each PSN in flight */
+	u64 *sent_ns;			/* RC: when each was last sent */
 	u64 store_bytes;		/* bytes of stored frames */
 	u32 next_psn;			/* UC, UD */
 	struct tbib_swqe *ring;
@@ -209,6 +217,7 @@ struct tbib_conn {
 	struct tbib_sgl sgl;		/* source of the WQE at r_build */
 	struct tbib_rd rd[TBIB_CONN_RD];
 	u32 rd_busy;			/* slots in use */
+	u64 rd_bytes;			/* bytes they ask for */
 	bool fence_wait;
 	u8 retries;			/* timeouts without progress */
 	u8 rnr_tries;
@@ -326,7 +335,7 @@ void tbib_req_rerequest(struct tbib_conn *c, struct tbib_peer *peer,
 			struct tbib_rd *rd);
 
 /* ---- comp.c ---- */
-void tbib_comp_rx(struct tbib_conn *c, struct tbib_peer *peer,
+void tbib_comp_rx(struct tbib_conn *c, struct tbib_peer *peer, int slot,
 		  struct sk_buff *skb, struct tbib_pkt *p);
 /* Complete every finished WQE at the head of the ring; lock held. */
 void tbib_comp_run(struct tbib_conn *c);

@@ -175,6 +175,7 @@ static void tbib_comp_rd_done(struct tbib_conn *c, struct tbib_rd *rd)
 
 	if (e->rd_open)
 		e->rd_open--;
+	c->rd_bytes -= rd->len;
 	rd->used = false;
 	c->rd_busy--;
 	tbib_comp_progress(c);
@@ -218,8 +219,40 @@ static int tbib_rd_cover(struct tbib_rd *rd, u32 s, u32 e, bool commit)
 	return (int)(ne - ns - old);
 }
 
+/*
+ * Rails are FIFO and the responder sends a READ's data in offset order:
+ * once every rail that carried some of it delivered a packet starting at
+ * or after the end of a gap, the packets of the gap were lost.  Ask for
+ * the missing ranges at once instead of waiting for the timer (only
+ * before the first re-request: after it, late old packets and new ones
+ * cannot be told apart).
+ */
+static void tbib_comp_read_gaps(struct tbib_conn *c, struct tbib_peer *peer,
+				struct tbib_rd *rd, int slot, u32 start)
+{
+	u32 first_end, lo = U32_MAX;
+	unsigned int r;
+
+	if (slot < 0 || rd->asked_again)
+		return;
+	rd->rails_seen |= 1U << slot;
+	rd->rail_hi[slot] = max(rd->rail_hi[slot], start);
+	/* the end of the first gap: the start of the range after it */
+	if (!rd->nivl || (rd->nivl == 1 && rd->ivl[0].s == 0))
+		return;
+	first_end = rd->ivl[0].s ? rd->ivl[0].s : rd->ivl[1].s;
+	for (r = 0; r < TBIB_MAX_RAILS; r++)
+		if (rd->rails_seen & (1U << r))
+			lo = min(lo, rd->rail_hi[r]);
+	if (lo >= first_end) {
+		tbib_req_rerequest(c, peer, rd);
+		tbib_stat_inc(&peer->stats, TBIB_A_STATS_RETRANS_FAST);
+	}
+}
+
 static void tbib_comp_read_resp(struct tbib_conn *c, struct tbib_peer *peer,
-				struct sk_buff *skb, const struct tbib_pkt *p)
+				int slot, struct sk_buff *skb,
+				const struct tbib_pkt *p)
 {
 	u32 len = p->bth.paylen, rel, psn = p->bth.psn;
 	const struct tbib_send_wqe *w;
@@ -258,13 +291,16 @@ static void tbib_comp_read_resp(struct tbib_conn *c, struct tbib_peer *peer,
 			return;
 		}
 		rd->have += tbib_rd_cover(rd, rel, rel + len, true);
+		rd->retries = 0;	/* counts asking in vain only */
 	}
 	rd->stamp = ktime_get_ns();
 	tbib_comp_ack_upto(c, psn);
-	if (rd->have == rd->len)
+	if (rd->have == rd->len) {
 		tbib_comp_rd_done(c, rd);
-	else
+	} else {
 		tbib_comp_progress(c);
+		tbib_comp_read_gaps(c, peer, rd, slot, rel);
+	}
 }
 
 static void tbib_comp_atomic_ack(struct tbib_conn *c, struct tbib_peer *peer,
@@ -293,7 +329,7 @@ static void tbib_comp_atomic_ack(struct tbib_conn *c, struct tbib_peer *peer,
 	tbib_comp_rd_done(c, rd);
 }
 
-void tbib_comp_rx(struct tbib_conn *c, struct tbib_peer *peer,
+void tbib_comp_rx(struct tbib_conn *c, struct tbib_peer *peer, int slot,
 		  struct sk_buff *skb, struct tbib_pkt *p)
 {
 	if (!c->tx_on || !c->tt || c->sq_err)
@@ -306,7 +342,7 @@ void tbib_comp_rx(struct tbib_conn *c, struct tbib_peer *peer,
 		tbib_comp_atomic_ack(c, peer, p);
 		break;
 	default:
-		tbib_comp_read_resp(c, peer, skb, p);
+		tbib_comp_read_resp(c, peer, slot, skb, p);
 		break;
 	}
 	tbib_comp_run(c);
@@ -386,17 +422,37 @@ static void tbib_comp_retry_exc(struct tbib_conn *c)
 	tbib_comp_run(c);
 }
 
-/* A whole retransmit period without progress. */
-static void tbib_comp_timeout(struct tbib_conn *c, struct tbib_peer *peer)
+/*
+ * Everything in flight that was sent a whole period ago is lost; what
+ * went out later (a retransmission, new packets) gets its own period.
+ */
+static void tbib_comp_mark_old(struct tbib_conn *c, u64 rto)
 {
 	struct tbib_txtrack *tt = c->tt;
+	struct tbib_txtrack_info info;
+	u64 now = ktime_get_ns();
+	u32 psn;
+
+	for (psn = tt->una; psn != tt->nxt; psn = tbib_psn_add(psn, 1)) {
+		if (tbib_txtrack_get(tt, psn, &info) ||
+		    !(info.flags & TBIB_TXT_LINKED))
+			continue;
+		if (now - c->sent_ns[psn & (TBIB_CONN_WIN - 1)] >= rto)
+			tbib_txtrack_mark_lost(tt, psn);
+	}
+}
+
+/* A whole retransmit period without progress. */
+static void tbib_comp_timeout(struct tbib_conn *c, struct tbib_peer *peer,
+			      u64 rto)
+{
 	unsigned int i;
 
 	if (c->timeout && ++c->retries > c->retry_cnt) {
 		tbib_comp_retry_exc(c);
 		return;
 	}
-	tbib_comp_resend_from(c, tt->una);
+	tbib_comp_mark_old(c, rto);
 	if (tbib_req_retransmit(c, peer, tbib_tx_budget, true) >=
 	    tbib_tx_budget)
 		tbib_conn_kick(c);
@@ -422,13 +478,15 @@ enum hrtimer_restart tbib_comp_rto_fn(struct hrtimer *t)
 	rcu_read_lock();
 	peer = tbib_spray_peer(c->dev, c->dlid);
 	if (!c->rnr_wait && now - c->progress_ns >= rto) {
-		tbib_comp_timeout(c, peer);
+		tbib_comp_timeout(c, peer, rto);
 	} else {
 		/* READ data that stopped coming while the rest moves on */
 		for (i = 0; i < TBIB_CONN_RD; i++) {
 			struct tbib_rd *rd = &c->rd[i];
 
-			if (!rd->used || now - rd->stamp < rto ||
+			/* backing off: late data is not lost data */
+			if (!rd->used ||
+			    now - rd->stamp < rto << min_t(u8, rd->retries, 3) ||
 			    !tbib_rd_requested(c, rd))
 				continue;
 			if (c->timeout && rd->retries >= c->retry_cnt) {
@@ -439,7 +497,9 @@ enum hrtimer_restart tbib_comp_rto_fn(struct hrtimer *t)
 		}
 	}
 	rcu_read_unlock();
-	if (c->tx_on && !c->sq_err && c->r_head != c->r_tail) {
+	/* (not if the data path armed it again meanwhile) */
+	if (c->tx_on && !c->sq_err && c->r_head != c->r_tail &&
+	    !hrtimer_is_queued(t)) {
 		hrtimer_forward_now(t, ns_to_ktime(max(rto / 4,
 						   (u64)NSEC_PER_MSEC)));
 		ret = HRTIMER_RESTART;

@@ -136,6 +136,7 @@ static void tbib_req_send_frame(struct tbib_conn *c, struct tbib_peer *peer,
 		return;
 	}
 	c->store[psn & (TBIB_CONN_WIN - 1)] = skb;
+	c->sent_ns[psn & (TBIB_CONN_WIN - 1)] = ktime_get_ns();
 	c->store_bytes += len;
 	clone = skb_clone(skb, GFP_ATOMIC);
 	if (clone)
@@ -278,7 +279,8 @@ static int tbib_req_rd_pkt(struct tbib_conn *c, struct tbib_peer *peer,
 {
 	const struct tbib_send_wqe *w = e->w;
 	bool atomic = e->kind == TBIB_SK_ATOMIC;
-	u32 chunk = max(tbib_read_chunk_kb, 4U) << 10;
+	u32 chunk = min(max(tbib_read_chunk_kb, 4U),
+			max(tbib_max_inflight_kb, 64U)) << 10;
 	struct sk_buff *skb;
 	struct tbib_pkt p;
 	struct tbib_rd *rd;
@@ -326,6 +328,7 @@ static int tbib_req_rd_pkt(struct tbib_conn *c, struct tbib_peer *peer,
 	}
 
 	rd->atomic = atomic;
+	c->rd_bytes += len;
 	rd->psn = psn;
 	rd->ring_idx = c->r_build;
 	rd->off = e->off;
@@ -390,12 +393,19 @@ static bool tbib_req_take(struct tbib_conn *c)
 }
 
 /* Room for one more packet in the window and the byte budget? */
+/*
+ * Room for one more packet in the PSN window and the byte budget?  READ
+ * data on its way back counts too: nothing paces the responder's answers
+ * but what the requester asks for, and links without backpressure (veth,
+ * a VM's virtio queue) drop what overflows.
+ */
 static bool tbib_req_room(struct tbib_conn *c)
 {
 	if (!c->tt)
 		return true;
 	return tbib_txtrack_space(c->tt) &&
-	       c->store_bytes < ((u64)max(tbib_max_inflight_kb, 64U) << 10);
+	       c->store_bytes + c->rd_bytes <
+	       ((u64)max(tbib_max_inflight_kb, 64U) << 10);
 }
 
 unsigned int tbib_req_tx(struct tbib_conn *c, struct tbib_peer *peer,
@@ -495,6 +505,7 @@ unsigned int tbib_req_retransmit(struct tbib_conn *c, struct tbib_peer *peer,
 		if (slot < 0)
 			break;
 		tbib_txtrack_sent(tt, psn, slot, skb->len);
+		c->sent_ns[psn & (TBIB_CONN_WIN - 1)] = ktime_get_ns();
 		tbib_stat_inc(&peer->stats, timeout ?
 			      TBIB_A_STATS_RETRANS_TIMEOUT :
 			      TBIB_A_STATS_RETRANS_FAST);
@@ -503,22 +514,12 @@ unsigned int tbib_req_retransmit(struct tbib_conn *c, struct tbib_peer *peer,
 	return n;
 }
 
-/*
- * Ask again for the part of a READ chunk that has not arrived: from the
- * first missing byte to the end of the chunk (the same PSN; the responder
- * finds the request in its replay cache).
- */
-void tbib_req_rerequest(struct tbib_conn *c, struct tbib_peer *peer,
-			struct tbib_rd *rd)
+/* Send one READ request (or atomic) again, for [gs, ge) of the chunk. */
+static void tbib_req_reask(struct tbib_conn *c, struct tbib_peer *peer,
+			   const struct tbib_rd *rd, u32 gs, u32 ge)
 {
-	u32 gap = (rd->nivl && rd->ivl[0].s == 0) ? rd->ivl[0].e : 0;
 	struct tbib_pkt p;
 
-	rd->stamp = ktime_get_ns();
-	if (rd->retries < 255)
-		rd->retries++;
-	if (!peer)
-		return;
 	if (rd->atomic) {
 		const struct tbib_send_wqe *w = tbib_ring_at(c, rd->ring_idx)->w;
 
@@ -532,13 +533,43 @@ void tbib_req_rerequest(struct tbib_conn *c, struct tbib_peer *peer,
 				    w->wr.atomic.swap : w->wr.atomic.compare_add;
 	} else {
 		tbib_pkt_init(c, &p, TBIB_OP_READ_REQ, false);
-		p.reth.va = rd->va + gap;
+		p.reth.va = rd->va + gs;
 		p.reth.rkey = rd->rkey;
-		p.reth.dma_len = rd->len - gap;
-		p.bth.offset = rd->off + gap;
+		p.reth.dma_len = ge - gs;
+		p.bth.offset = rd->off + gs;
 	}
 	p.bth.psn = rd->psn;
 	p.bth.flags |= TBIB_F_RETRANS;
 	if (!tbib_send_hdr_only(peer, &p))
 		tbib_stat_inc(&peer->stats, TBIB_A_STATS_RETRANS_TIMEOUT);
+}
+
+/*
+ * Ask again for what has not arrived of a READ chunk: each missing range
+ * on its own (same PSN; the responder finds the request in its replay
+ * cache and sends just that part), so data that is merely late is not
+ * sent a second time.  An atomic is simply asked again.
+ */
+void tbib_req_rerequest(struct tbib_conn *c, struct tbib_peer *peer,
+			struct tbib_rd *rd)
+{
+	u32 pos = 0, i;
+
+	rd->stamp = ktime_get_ns();
+	if (rd->retries < 255)
+		rd->retries++;
+	rd->asked_again = true;
+	if (!peer)
+		return;
+	if (rd->atomic || !rd->len) {
+		tbib_req_reask(c, peer, rd, 0, rd->len);
+		return;
+	}
+	for (i = 0; i < rd->nivl; i++) {
+		if (rd->ivl[i].s > pos)
+			tbib_req_reask(c, peer, rd, pos, rd->ivl[i].s);
+		pos = rd->ivl[i].e;
+	}
+	if (pos < rd->len)
+		tbib_req_reask(c, peer, rd, pos, rd->len);
 }

@@ -661,7 +661,9 @@ static int tbib_resp_read_pkt(struct tbib_conn *c, struct tbib_peer *peer,
 		kfree_skb(skb);
 		return err;
 	}
-	tbib_spray_xmit(peer, skb, 0);
+	/* no rail free now: the same packet again later (no loss) */
+	if (tbib_spray_xmit(peer, skb, 0) == -ENOLINK)
+		return -EBUSY;
 	j->started = true;
 	j->va += len;
 	j->off += len;
@@ -686,7 +688,7 @@ unsigned int tbib_resp_tx(struct tbib_conn *c, struct tbib_peer *peer,
 	while (n < budget && c->job_head != c->job_tail) {
 		j = &c->jobs[c->job_head];
 		ret = tbib_resp_read_pkt(c, peer, j, maxpay, crc);
-		if (ret == -ENOMEM)
+		if (ret == -ENOMEM || ret == -EBUSY)
 			break;
 		if (ret == -EACCES) {
 			/* the MR went away after the request was accepted */

@@ -45,13 +45,14 @@ unsigned int tbib_ack_every = 16;
 module_param_named(ack_every, tbib_ack_every, uint, 0644);
 MODULE_PARM_DESC(ack_every, "ACK at least every N received packets (default 16)");
 
-unsigned int tbib_max_inflight_kb = 4096;
+unsigned int tbib_max_inflight_kb = 1024;
 module_param_named(max_inflight_kb, tbib_max_inflight_kb, uint, 0644);
-MODULE_PARM_DESC(max_inflight_kb, "Unacknowledged bytes per RC QP in KiB (default 4096)");
+MODULE_PARM_DESC(max_inflight_kb,
+		 "Bytes per RC QP in flight (unacknowledged, or READ data asked for) in KiB (default 1024)");
 
-unsigned int tbib_read_chunk_kb = 1024;
+unsigned int tbib_read_chunk_kb = 256;
 module_param_named(read_chunk_kb, tbib_read_chunk_kb, uint, 0644);
-MODULE_PARM_DESC(read_chunk_kb, "Largest READ request in KiB; longer READs are split (default 1024)");
+MODULE_PARM_DESC(read_chunk_kb, "Largest READ request in KiB; longer READs are split (default 256)");
 
 unsigned int tbib_tx_budget = 64;
 module_param_named(tx_budget, tbib_tx_budget, uint, 0644);
@@ -325,7 +326,7 @@ void tbib_transport_rx(struct tbib_rail *rail, struct sk_buff *skb)
 	} else if (op->flags & TBIB_OPF_REQ) {
 		tbib_resp_rx(c, rail, peer, skb, &p);
 	} else {
-		tbib_comp_rx(c, peer, skb, &p);
+		tbib_comp_rx(c, peer, tbib_spray_slot(rail), skb, &p);
 		consume_skb(skb);
 		/* the ACK may have opened the window or asked for resends */
 		if (tbib_conn_tx(c, tbib_tx_budget / 4 + 1))
@@ -430,7 +431,11 @@ static struct dentry *tbib_debugfs;
 
 int tbib_transport_init(void)
 {
-	tbib_tx_wq = alloc_workqueue("tbib_tx", WQ_HIGHPRI, 0);
+	/*
+	 * Normal priority on purpose: a busy QP requeues its work for as
+	 * long as it has data, and must not starve the rails' keepalives.
+	 */
+	tbib_tx_wq = alloc_workqueue("tbib_tx", 0, 0);
 	if (!tbib_tx_wq)
 		return -ENOMEM;
 	tbib_transport_register(&tbib_tp_ops);

@@ -83,5 +83,6 @@ xport_dump() {
 	tbibctl -s dev show
 	tbibctl -s rail show
 	cat /sys/kernel/debug/tbib/conns 2>/dev/null
+	echo "softnet_stat:"; cat /proc/net/softnet_stat
 	dmesg | grep -i tbib | tail -20
 }

@@ -24,8 +24,8 @@ for d in va0 vb0; do
 	tc qdisc add dev $d root netem loss 2% duplicate 1% corrupt 1% \
 		delay 1ms reorder 25% 50% || fail "netem on $d"
 done
-xport_pp int-netem 400 integrity -d tbib1 -p 18711 -n 150 -s 65536 -S 12 -t 12 -- \
-	integrity -d tbib0 -p 18711 -n 150 -s 65536 -S 12 -t 12 127.0.0.1 ||
+xport_pp int-netem 400 integrity -d tbib1 -p 18711 -n 150 -s 65536 -S 12 -t 14 -- \
+	integrity -d tbib0 -p 18711 -n 150 -s 65536 -S 12 -t 14 127.0.0.1 ||
 	{ xport_dump; fail "integrity (netem) failed"; }
 assert_file_has /tmp/int-netem.cli.log '^integrity: OK client' "client not OK"
 assert_file_has /tmp/int-netem.srv.log '^integrity: OK server' "server not OK"
