@@ -12,7 +12,8 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	libnl-3-dev libnl-genl-3-dev libibverbs-dev
-	# host unit tests, sanitizers and fuzzers
+	# host unit tests, sanitizers, fuzzers, the netlink spec check
+	python3 python3-yaml
 	clang llvm libclang-rt-14-dev
 	# VM harness
 	qemu-system-x86 busybox-static cpio kmod iproute2 zstd xz-utils
