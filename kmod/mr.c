@@ -21,8 +21,13 @@ static DEFINE_XARRAY(tbib_mrs);
 #define TBIB_MR_KEY_TRIES	64
 
 /* Access bits an MR may carry (everything else is refused). */
+/*
+ * The optional range (IB_ACCESS_RELAXED_ORDERING, which perftest and UCX
+ * ask for) holds hints a device may ignore; rejecting them fails reg_mr.
+ */
 #define TBIB_MR_ACCESS_OK	(IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_WRITE | \
-				 IB_ACCESS_REMOTE_READ | IB_ACCESS_REMOTE_ATOMIC)
+				 IB_ACCESS_REMOTE_READ | IB_ACCESS_REMOTE_ATOMIC | \
+				 IB_ACCESS_OPTIONAL)
 
 static u32 tbib_mr_key(const struct tbib_mr *mr)
 {
