@@ -24,6 +24,15 @@
  *   dev->port_lock (spinlock) guards the port snapshot dev->port that
  *   query_port reads; it is recomputed by tbib_dev_port_event().
  *
+ *   rail->hello_lock (spinlock, taken from softirq too) guards the
+ *   handshake fields that receive and the probe timer share with the
+ *   process-context rail->hello_work; everything that changes state
+ *   (binding, peers, events) happens in that work, under the cfg lock.
+ *   Work items and timers that take the cfg lock are cancelled with it
+ *   released.
+ *
+ *   Counters (stats.h) are per-cpu and need no lock.
+ *
  * Lifetime
  *   A device is freed by ib_core through ops.dealloc_driver
  *   (tbib_dev_dealloc) once unregistered; that callback removes the rails

@@ -10,6 +10,8 @@
  */
 
 #include <linux/jiffies.h>
+#include <linux/minmax.h>
+#include <linux/moduleparam.h>
 #include <linux/skbuff.h>
 
 #include "hello.h"
@@ -18,13 +20,30 @@
 
 static_assert(sizeof(struct tbib_hello) == TBIB_HELLO_LEN);
 
+/* Tunables for slow or lossy links; clamped where they are used. */
+static unsigned int hello_probe_ms = TBIB_HELLO_PROBE_MS;
+module_param(hello_probe_ms, uint, 0644);
+MODULE_PARM_DESC(hello_probe_ms, "HELLO period while probing, ms (10..10000, default 100)");
+static unsigned int hello_keepalive_ms = TBIB_HELLO_KEEPALIVE_MS;
+module_param(hello_keepalive_ms, uint, 0644);
+MODULE_PARM_DESC(hello_keepalive_ms, "keepalive period of an up rail, ms (10..10000, default 250)");
+static unsigned int hello_misses = TBIB_HELLO_MISSES;
+module_param(hello_misses, uint, 0644);
+MODULE_PARM_DESC(hello_misses, "missed keepalives that take a rail down (2..100, default 4)");
+
+static unsigned int tbib_hello_keepalive_ms(void)
+{
+	return clamp(READ_ONCE(hello_keepalive_ms), 10U, 10000U);
+}
+
 static unsigned long tbib_hello_interval(u8 state)
 {
 	switch (state) {
 	case TBIB_RAIL_STATE_UP:
-		return msecs_to_jiffies(TBIB_HELLO_KEEPALIVE_MS);
+		return msecs_to_jiffies(tbib_hello_keepalive_ms());
 	case TBIB_RAIL_STATE_PROBING:
-		return msecs_to_jiffies(TBIB_HELLO_PROBE_MS);
+		return msecs_to_jiffies(clamp(READ_ONCE(hello_probe_ms),
+					      10U, 10000U));
 	default:
 		/* Nothing to send; tbib_hello_start() wakes it on the way up. */
 		return msecs_to_jiffies(TBIB_HELLO_IDLE_MS);
@@ -33,7 +52,8 @@ static unsigned long tbib_hello_interval(u8 state)
 
 static unsigned long tbib_hello_dead_time(void)
 {
-	return msecs_to_jiffies(TBIB_HELLO_KEEPALIVE_MS * TBIB_HELLO_MISSES);
+	return msecs_to_jiffies(tbib_hello_keepalive_ms() *
+				clamp(READ_ONCE(hello_misses), 2U, 100U));
 }
 
 /* Builds and sends one HELLO or BYE; any context. */
@@ -241,6 +261,9 @@ static void tbib_hello_work(struct work_struct *work)
 	    bye.guid == peer->guid && bye.gen == peer->generation) {
 		tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING);
 		peer = NULL;
+		/* A HELLO of the same instance queued before its BYE is stale. */
+		if (cand.guid == bye.guid && cand.gen == bye.gen)
+			pending &= ~TBIB_HELLO_PENDING_HELLO;
 	}
 	if ((pending & TBIB_HELLO_PENDING_TIMEOUT) && peer &&
 	    time_after(jiffies, READ_ONCE(rail->hello_last_rx) +
