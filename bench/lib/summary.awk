@@ -52,7 +52,7 @@ function cell(k, sc,    s, tot) {
 	if (stat(k)) {
 		s = fmt(ST_MED * sc)
 		if (ST_N > 1) s = s " [" fmt(ST_MIN * sc) "–" fmt(ST_MAX * sc) "]"
-		if (ST_N < NV[k] + NFAIL[k]) s = s " (" ST_N "/" (NV[k] + NFAIL[k]) " ok " note(FAILNOTE[k]) ")"
+		if (ST_N < tot) s = s " (" ST_N " of " tot " runs " note(NFAIL[k] ? FAILNOTE[k] : NANOTE[k]) ")"
 		return s
 	}
 	if (NFAIL[k]) return "fail " note(FAILNOTE[k])

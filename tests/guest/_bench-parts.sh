@@ -215,7 +215,7 @@ p3_server_loop() { # REP PID
 	[ $k = ${#evs[@]} ] || echo "BENCHEV,$rep,$t,missed $((${#evs[@]} - k)) events (run ended)" >>$B_DIR/p3.tl
 }
 part3() {
-	local rep rc spid l v rf rt
+	local rep rc spid l v v2 rf rt
 	plan p3 ib_write_bw tbib 65536 1 4 failover bw_MBps
 	if [ $TBIB_OK = 1 ]; then
 		unshape_all
@@ -230,7 +230,7 @@ part3() {
 		next_port
 		: >$B_DIR/p3.tl
 		if [ "$TBIB_ROLE" = 0 ]; then
-			timeout $((P3_D + 60)) ib_write_bw $(devargs tbib) $PT_ARGS $PT_BW_ARGS -p $B_PORT -s 65536 -D "$P3_D" -f 1 \
+			timeout $((P3_D + 60)) ib_write_bw $(devargs tbib) $PT_ARGS $PT_BW_ARGS -p $B_PORT -s 65536 -t "$(bw_depth 65536 1)" -D "$P3_D" -f 1 \
 				>$B_DIR/cell.log 2>&1 &
 			spid=$!
 			p3_server_loop "$rep" $spid
@@ -245,7 +245,7 @@ part3() {
 				tbibctl rail show tbib0 | grep -qw "netdev $l" || tbibctl rail add tbib0 netdev "$l"
 			done
 		else
-			pt cell $((P3_D + 60)) ib_write_bw $(devargs tbib) $PT_ARGS $PT_BW_ARGS -p $B_PORT -s 65536 -D "$P3_D" -f 1
+			pt cell $((P3_D + 60)) ib_write_bw $(devargs tbib) $PT_ARGS $PT_BW_ARGS -p $B_PORT -s 65536 -t "$(bw_depth 65536 1)" -D "$P3_D" -f 1
 			rc=$?
 			v=$(bw_of $B_DIR/cell.log)
 			if [ $rc = 0 ] && isnum "$v"; then
@@ -261,8 +261,13 @@ part3() {
 		fi
 		v=$(xchg "p3-$rep" "$rc")
 		is_client && [ "$v" != 0 ] && log "failover run $rep: receiver's ib_write_bw exited $v"
-		tbib_wait 4 || tbib_run_failed "rails did not come back after failover: $TBIB_WHY"
-		xchg "p3-$rep-rails" ok >/dev/null
+		v=ok
+		tbib_wait 4 || v=na
+		v2=$(xchg "p3-$rep-rails" $v)
+		if [ $v != ok ] || [ "$v2" != ok ]; then
+			[ $v = ok ] && TBIB_WHY="the other VM's rails did not come back"
+			tbib_stop "the rails did not come back after failover run $rep: $TBIB_WHY"
+		fi
 	done
 }
 
@@ -291,7 +296,8 @@ p4_run() { # DEV QPS REP
 	B_RUN=$((B_RUN + 3))
 	sampler_start $B_DIR/p4.samples $dir
 	for ((i = 0; i < n; i++)); do
-		pt "p4-$i" "$t" ib_write_bw $(devargs "$dev" $i) $PT_ARGS $PT_BW_ARGS -p $((B_PORT4 + i)) -s 65536 -q "$q" -D $BW_D -f $BW_F &
+		pt "p4-$i" "$t" ib_write_bw $(devargs "$dev" $i) $PT_ARGS $PT_BW_ARGS -p $((B_PORT4 + i)) -s 65536 -q "$q" \
+			-t "$(bw_depth 65536 "$qps")" -D $BW_D -f $BW_F &
 		pids+=($!)
 	done
 	for ((i = 0; i < n; i++)); do
@@ -307,20 +313,19 @@ p4_run() { # DEV QPS REP
 	sampler_stop
 	c=$(cpu_per_gb $B_DIR/p4.samples)
 	if [ $rc = 0 ]; then
-		[ "$dev" = tbib ] && TBIB_FAILS=0
 		is_client && emit p4 ib_write_bw "$dev" 65536 "$qps" $rails "$cfg" "$rep" bw_MBps "$tot" MB/s ok
 		# each VM reports its own CPU: vm0 receives, vm1 sends
 		if isnum "$c"; then
 			emit p4 ib_write_bw "$dev" 65536 "$qps" $rails "$cfg" "$rep" "cpu_s_per_GB_$dir" "$c" s/GB ok
 		fi
+		cell_end "$dev" ok
 	else
 		i=${bad%% *}
 		local w="rc $rc: $(why $B_DIR/p4-${i:-0}.log)"
 		is_client && emit p4 ib_write_bw "$dev" 65536 "$qps" $rails "$cfg" "$rep" bw_MBps "" MB/s fail "$w"
 		log "p4 $dev x$qps failed: $w"
-		[ "$dev" = tbib ] && tbib_run_failed "p4 $qps QPs: $w"
+		cell_end "$dev" fail
 	fi
-	xchg "p4-$B_RUN" done >/dev/null
 }
 part4() {
 	local rep qps dev
