@@ -11,38 +11,6 @@
 #include <rdma/ib_mad.h>
 #include "tbib.h"
 
-#define TBIB_VENDOR_ID		0xffffff	/* no OUI, as soft devices do */
-#define TBIB_VENDOR_PART_ID	0x7b1b
-/* Firmware version: the string for sysfs, the number for query_device. */
-#define TBIB_FW_VERSION		"0.1.0"
-#define TBIB_FW_VERSION_NUM	((0ULL << 32) | (1ULL << 16) | 0ULL)
-
-/*
- * Honest limits of the skeleton: no verbs objects exist yet.  The verbs
- * code replaces query_device with the real limits.
- */
-static int tbib_query_device(struct ib_device *ibdev,
-			     struct ib_device_attr *attr,
-			     struct ib_udata *udata)
-{
-	struct tbib_dev *dev = to_tbib_dev(ibdev);
-
-	/* The rxe ABI has no driver data for this command. */
-	if (udata && (udata->inlen || udata->outlen))
-		return -EINVAL;
-
-	memset(attr, 0, sizeof(*attr));
-	attr->fw_ver = TBIB_FW_VERSION_NUM;
-	attr->vendor_id = TBIB_VENDOR_ID;
-	attr->vendor_part_id = TBIB_VENDOR_PART_ID;
-	attr->sys_image_guid = cpu_to_be64(dev->guid);
-	attr->page_size_cap = PAGE_SIZE;
-	attr->max_pkeys = 1;
-	/* `rdma link delete` may unregister us (ib_core checks this flag). */
-	attr->kernel_cap_flags = IBK_ALLOW_USER_UNREG;
-	return 0;
-}
-
 static int tbib_query_port(struct ib_device *ibdev, u32 port_num,
 			   struct ib_port_attr *attr)
 {
@@ -157,7 +125,6 @@ static const struct ib_device_ops tbib_base_ops = {
 	.driver_id = RDMA_DRIVER_RXE,
 	.uverbs_abi_ver = TBIB_UVERBS_ABI_VERSION,
 
-	.query_device = tbib_query_device,
 	.query_port = tbib_query_port,
 	.query_gid = tbib_query_gid,
 	.query_pkey = tbib_query_pkey,

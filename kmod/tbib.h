@@ -55,6 +55,11 @@
 
 /* Version of the rxe user ABI (the stock librxe speaks version 2). */
 #define TBIB_UVERBS_ABI_VERSION	2
+/* Identity in query_device and sysfs: no OUI, as soft devices do. */
+#define TBIB_VENDOR_ID		0xffffff
+#define TBIB_VENDOR_PART_ID	0x7b1b
+#define TBIB_FW_VERSION		"0.1.0"
+#define TBIB_FW_VERSION_NUM	((0ULL << 32) | (1ULL << 16) | 0ULL)
 /* Unicast LID range. */
 #define TBIB_LID_MIN		0x0001
 #define TBIB_LID_MAX		0xbfff

@@ -9,14 +9,6 @@
 #include "tbib.h"
 #include "verbs.h"
 
-/*
- * Identity as in ibdev.c (the base query_device that this one replaces).
- * TODO(lead): move these three to tbib.h so they exist once.
- */
-#define TBIB_VERBS_VENDOR_ID		0xffffff
-#define TBIB_VERBS_VENDOR_PART_ID	0x7b1b
-#define TBIB_VERBS_FW_VER		((0ULL << 32) | (1ULL << 16) | 0)
-
 /* ---- object accounting ------------------------------------------------------ */
 
 static const int tbib_res_max[TBIB_RES_NUM] = {
@@ -107,10 +99,10 @@ static int tbib_verbs_query_device(struct ib_device *ibdev,
 		return -EINVAL;
 
 	memset(attr, 0, sizeof(*attr));
-	attr->fw_ver = TBIB_VERBS_FW_VER;
+	attr->fw_ver = TBIB_FW_VERSION_NUM;
 	attr->sys_image_guid = cpu_to_be64(dev->guid);
-	attr->vendor_id = TBIB_VERBS_VENDOR_ID;
-	attr->vendor_part_id = TBIB_VERBS_VENDOR_PART_ID;
+	attr->vendor_id = TBIB_VENDOR_ID;
+	attr->vendor_part_id = TBIB_VENDOR_PART_ID;
 	attr->max_mr_size = TBIB_MAX_MR_SIZE;
 	attr->page_size_cap = PAGE_SIZE;
 	attr->device_cap_flags = IB_DEVICE_RC_RNR_NAK_GEN |
@@ -140,6 +132,8 @@ static int tbib_verbs_query_device(struct ib_device *ibdev,
 	attr->max_fast_reg_page_list_len = TBIB_MAX_FR_PAGES;
 	attr->max_pkeys = 1;
 	attr->local_ca_ack_delay = 15;
+	/* `rdma link delete` may unregister us: dealloc_driver frees all. */
+	attr->kernel_cap_flags = IBK_ALLOW_USER_UNREG;
 	return 0;
 }
 
