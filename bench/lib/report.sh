@@ -141,13 +141,13 @@ nodata() { # TEXT
 {
 	f=$P/p3_rep1.dat
 	e=$P/p3_events_rep1.dat
-	echo "set title 'Part 3: failover, one QP over 4 rails, receiver throughput per 50 ms (run 1)'"
+	echo "set title 'Part 3: failover, one QP over 4 rails, receiver throughput per sample (50 ms when not starved), run 1'"
 	if [ -f "$f" ] && [ "$(grep -vc '^#' "$f")" -gt 1 ]; then
 		echo "stats '$f' using 2 nooutput; ymax = STATS_max * 1.15; if (ymax <= 0) ymax = 1"
 		echo "set yrange [0:ymax]; set xlabel 's since traffic started'; set ylabel 'Mbit/s'; set grid; set key outside right"
-		echo "plot '$f' using 1:2 with steps lw 2 lc rgb 'black' title 'tbib0 total', \\"
+		echo "plot '$f' using 1:2 with fsteps lw 2 lc rgb 'black' title 'tbib0 total', \\"
 		for r in 0 1 2 3; do
-			echo "  '' using 1:$((r + 3)) with steps lw 1 lc rgb '$(echo '#1f77b4 #2ca02c #d62728 #9467bd' | cut -d' ' -f$((r + 1)))' title 'eth$r (wire)', \\"
+			echo "  '' using 1:$((r + 3)) with fsteps lw 1 lc rgb '$(echo '#1f77b4 #2ca02c #d62728 #9467bd' | cut -d' ' -f$((r + 1)))' title 'eth$r (wire)', \\"
 		done
 		echo "  '$e' using 1:(0):(0):(ymax) with vectors nohead dt 2 lc rgb 'red' notitle, \\"
 		echo "  '' using 1:(ymax * 0.93):2 with labels left offset 0.3,0 font ',9' tc rgb 'red' notitle"
