@@ -91,6 +91,8 @@ void tbib_ack_send_nak(struct tbib_conn *c, struct tbib_peer *peer,
 	p.bth.psn = psn;
 	p.aeth.syndrome = syndrome;
 	p.aeth.msn = c->msn & TBIB_MSN_MASK;
+	pr_debug("%s qp %u: NAK %#x psn %u epoch %u\n", tbib_dev_name(c->dev),
+		 c->qpn, syndrome, psn, p.sack.epoch);
 	tbib_send_hdr_only(peer, &p);
 	tbib_ack_sent(c);
 }

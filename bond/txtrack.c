@@ -288,7 +288,12 @@ int tbib_txtrack_on_sack(struct tbib_txtrack *t, const struct tbib_sack *s,
 		if (ps.touched & (1u << r))
 			tbib_txt_walk_rail(t, (u8)r, ps.hi_seq[r], a);
 
-	while (t->una != t->nxt) {
+	/*
+	 * Only the cumulative PSN retires entries: the receiver may still
+	 * drop what it holds out of order (RNR: a new epoch), so a SACKed
+	 * PSN after it is spared a resend but not yet done with.
+	 */
+	while (t->una != t->nxt && tbib_psn_lt(t->una, s->cum)) {
 		struct tbib_txtrack_ent *e = tbib_txt_ent(t, t->una);
 
 		if (!(e->flags & TBIB_TXT_ACKED))
@@ -364,6 +369,18 @@ int tbib_txtrack_mark_lost(struct tbib_txtrack *t, u32 psn)
 	tbib_txt_unlink(t, slot);
 	tbib_txt_set_lost(t, slot);
 	return 0;
+}
+
+bool tbib_txtrack_probe(struct tbib_txtrack *t)
+{
+	u16 slot = (u16)(t->una & t->mask);
+
+	if (t->una == t->nxt || (t->ent[slot].flags & TBIB_TXT_LOST))
+		return false;
+	if (t->ent[slot].flags & TBIB_TXT_LINKED)
+		tbib_txt_unlink(t, slot);
+	tbib_txt_set_lost(t, slot);
+	return true;
 }
 
 u32 tbib_txtrack_rail_down(struct tbib_txtrack *t, u8 rail)
@@ -475,8 +492,6 @@ int tbib_txtrack_check(const struct tbib_txtrack *t)
 			acked++;
 		if (st == TBIB_TXT_LOST)
 			lost++;
-		if (k == 0 && st == TBIB_TXT_ACKED)
-			return -EINVAL;
 	}
 	if (t->cap < 64 && (t->lost[0] >> t->cap))
 		return -EINVAL;

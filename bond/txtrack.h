@@ -2,8 +2,8 @@
 /*
  * Sender-side tracking of in-flight PSNs of one QP.
  *
- * For every PSN between the oldest unacknowledged one (una) and the next
- * new one (nxt) the tracker knows on which rail it was last sent, with
+ * For every PSN between the oldest one not cumulatively acknowledged (una)
+ * and the next new one (nxt) the tracker knows on which rail it was last sent, with
  * which per-rail send sequence number, and whether it is in flight,
  * acknowledged (selectively) or known lost.
  *
@@ -16,6 +16,9 @@
  * may stem from an earlier copy on another rail (Karn's rule), and using
  * it would declare packets still in flight lost, in cascade after a
  * failover.
+ * A selective ack only spares a PSN its resend: the receiver may still
+ * drop what it holds (a new SACK epoch), so PSNs retire, and their WQEs
+ * complete, only when the cumulative PSN passes them.
  * The caller drains the lost set with tbib_txtrack_next_lost() and
  * re-registers each retransmission with tbib_txtrack_sent().
  *
@@ -57,7 +60,7 @@ struct tbib_txtrack_rail {
 struct tbib_txtrack {
 	u32 cap;		/* power of two, 2..TBIB_WIN_MAX */
 	u32 mask;
-	u32 una;		/* oldest unacknowledged PSN */
+	u32 una;		/* oldest PSN not cumulatively acked */
 	u32 nxt;		/* next new PSN */
 	u32 nlost;		/* PSNs waiting for retransmission */
 	u32 nacked;		/* selectively acked PSNs in [una, nxt) */
@@ -150,6 +153,14 @@ bool tbib_txtrack_next_lost(const struct tbib_txtrack *t, u32 *psn);
  * -EINVAL if not outstanding.
  */
 int tbib_txtrack_mark_lost(struct tbib_txtrack *t, u32 psn);
+
+/*
+ * Retransmit timeout with nothing left to resend: everything outstanding
+ * is SACKed, so the ACK that would move the cumulative PSN was lost.
+ * Mark una lost anyway: its resend is a duplicate that makes the receiver
+ * acknowledge again.  Returns true if una was marked.
+ */
+bool tbib_txtrack_probe(struct tbib_txtrack *t);
 
 /* Rail went away: everything in flight on it becomes lost; returns count. */
 u32 tbib_txtrack_rail_down(struct tbib_txtrack *t, u8 rail);

@@ -130,6 +130,10 @@ static void tbib_comp_ack(struct tbib_conn *c, const struct tbib_pkt *p)
 
 	if (tbib_txtrack_on_sack(c->tt, &p->sack, &a) || a.stale)
 		return;
+	if (type != TBIB_AETH_ACK || a.renege)
+		pr_debug("%s qp %u: ack syn %#x cum %u epoch %u renege %d: una %u -> %u nxt %u\n",
+			 tbib_dev_name(c->dev), c->qpn, syn, cum, p->sack.epoch,
+			 a.renege, una, c->tt->una, c->tt->nxt);
 	tbib_comp_acked(c, una, &a);
 
 	if (type == TBIB_AETH_RNR) {
@@ -415,8 +419,14 @@ static bool tbib_rd_requested(struct tbib_conn *c, const struct tbib_rd *rd)
 }
 
 /* Retries exhausted: the oldest WQE fails, the QP with it. */
-static void tbib_comp_retry_exc(struct tbib_conn *c)
+static void tbib_comp_retry_exc(struct tbib_conn *c, const char *why)
 {
+	struct tbib_swqe *e = tbib_ring_at(c, c->r_head);
+
+	pr_debug("%s qp %u: retry exceeded (%s): wqe op %u len %llu psn %u..%u off %llu, una %u nxt %u nlost %u, retries %u\n",
+		 tbib_dev_name(c->dev), c->qpn, why, e->w->opcode,
+		 e->w->length, e->first_psn, e->end_psn, e->off,
+		 c->tt->una, c->tt->nxt, c->tt->nlost, c->retries);
 	tbib_comp_fatal(c, tbib_ring_at(c, c->r_head)->first_psn,
 			IB_WC_RETRY_EXC_ERR);
 	tbib_comp_run(c);
@@ -449,10 +459,12 @@ static void tbib_comp_timeout(struct tbib_conn *c, struct tbib_peer *peer,
 	unsigned int i;
 
 	if (c->timeout && ++c->retries > c->retry_cnt) {
-		tbib_comp_retry_exc(c);
+		tbib_comp_retry_exc(c, "no progress");
 		return;
 	}
 	tbib_comp_mark_old(c, rto);
+	if (!c->tt->nlost)
+		tbib_txtrack_probe(c->tt);
 	if (tbib_req_retransmit(c, peer, tbib_tx_budget, true) >=
 	    tbib_tx_budget)
 		tbib_conn_kick(c);
@@ -490,7 +502,7 @@ enum hrtimer_restart tbib_comp_rto_fn(struct hrtimer *t)
 			    !tbib_rd_requested(c, rd))
 				continue;
 			if (c->timeout && rd->retries >= c->retry_cnt) {
-				tbib_comp_retry_exc(c);
+				tbib_comp_retry_exc(c, "read data");
 				break;
 			}
 			tbib_req_rerequest(c, peer, rd);

@@ -553,6 +553,60 @@ static void test_sim(void)
 	sim_run(40, 0xFFFFFF, 10000);
 }
 
+/*
+ * A SACKed PSN is not done: the receiver may drop it (RNR resets its
+ * window, a new epoch).  Seen under netem: SACK 2, then cum 2 retired 2
+ * too, the RNR NAK for 2 came too late and the SEND was lost.
+ */
+static void test_sack_not_final(void)
+{
+	struct tbib_txtrack *t = tt_new(16, 0);
+	struct tbib_txtrack_ack a;
+	struct tbib_sack s;
+	u32 psn;
+
+	REQUIRE(t);
+	for (psn = 0; psn < 4; psn++)
+		CHECK_EQ(tbib_txtrack_sent(t, psn, 0, 10), 0);
+	mk_sack(&s, 1, (u32[]){ 2 }, 1, 0);
+	CHECK_EQ(tbib_txtrack_on_sack(t, &s, &a), 0);
+	CHECK(tbib_txtrack_oldest(t, &psn) && psn == 1);
+	/* 1 arrives: cum 2, and 2 (SACKed) is still outstanding */
+	mk_sack(&s, 2, NULL, 0, 0);
+	CHECK_EQ(tbib_txtrack_on_sack(t, &s, &a), 0);
+	CHECK_EQ(t->una, 2);
+	CHECK_EQ(flags_of(t, 2), TBIB_TXT_ACKED);
+	CHECK_EQ(tbib_txtrack_check(t), 0);
+	/* RNR NAK at 2, new epoch: 2 and 3 must be sent again */
+	mk_sack(&s, 2, NULL, 0, 1);
+	CHECK_EQ(tbib_txtrack_on_sack(t, &s, &a), 0);
+	CHECK(a.renege);
+	CHECK_EQ(t->una, 2);
+	CHECK_EQ(flags_of(t, 2), TBIB_TXT_LOST);
+	CHECK_EQ(flags_of(t, 3), TBIB_TXT_LOST);
+	CHECK(tbib_txtrack_next_lost(t, &psn) && psn == 2);
+	CHECK_EQ(tbib_txtrack_check(t), 0);
+	/* resent, both SACKed, the ACK moving cum is lost: the probe */
+	CHECK_EQ(tbib_txtrack_sent(t, 2, 0, 10), 0);
+	CHECK_EQ(tbib_txtrack_sent(t, 3, 0, 10), 0);
+	mk_sack(&s, 2, (u32[]){ 3 }, 1, 1);
+	CHECK_EQ(tbib_txtrack_on_sack(t, &s, &a), 0);
+	mk_sack(&s, 1, (u32[]){ 2 }, 1, 1);
+	CHECK_EQ(tbib_txtrack_on_sack(t, &s, &a), 0);
+	CHECK_EQ(t->nlost, 0);
+	CHECK(tbib_txtrack_probe(t));
+	CHECK(!tbib_txtrack_probe(t));
+	CHECK(tbib_txtrack_next_lost(t, &psn) && psn == 2);
+	CHECK_EQ(flags_of(t, 3), TBIB_TXT_ACKED);
+	CHECK_EQ(tbib_txtrack_check(t), 0);
+	/* resent and acked cumulatively */
+	CHECK_EQ(tbib_txtrack_sent(t, 2, 0, 10), 0);
+	CHECK_EQ(tbib_txtrack_ack_upto(t, 4, &a), 0);
+	CHECK_EQ(tbib_txtrack_outstanding(t), 0);
+	CHECK_EQ(tbib_txtrack_check(t), 0);
+	free(t);
+}
+
 int main(void)
 {
 	test_basic();
@@ -561,6 +615,7 @@ int main(void)
 	test_rail_down();
 	test_space_and_errors();
 	test_epoch();
+	test_sack_not_final();
 	test_sim();
 	return check_result("txtrack");
 }
