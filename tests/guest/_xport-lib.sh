@@ -10,6 +10,8 @@ xport_single() {
 	local n=$1 mtu=${2:-9000} i
 	shift 2
 	load_tbib "$@"
+	# the driver's pr_debug lines (rare events: retry exceeded) on the console
+	echo 'module tbib +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
 	check tbibctl dev add tbib0 lid 0x11 guid 0x0200000000000a01
 	check tbibctl dev add tbib1 lid 0x12 guid 0x0200000000000b01
 	veth_pairs "$n"

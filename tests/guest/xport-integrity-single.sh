@@ -12,6 +12,8 @@
 command -v integrity >/dev/null || fail "integrity tool missing from the image"
 xport_single 2 9000 max_payload=2048
 
+# on a failure, the connection state of both ends before the QPs go
+export INTEGRITY_ON_FAIL='cat /sys/kernel/debug/tbib/conns >&2'
 log "clean"
 xport_pp int-clean 300 integrity -d tbib1 -p 18710 -n 150 -s 65536 -S 11 -- \
 	integrity -d tbib0 -p 18710 -n 150 -s 65536 -S 11 127.0.0.1 ||

@@ -240,9 +240,13 @@ static int sock = -1;
 static void fail_out(void)
 {
 	/* tell the other side, best effort, then stop */
+	const char *hook = getenv("INTEGRITY_ON_FAIL");
 	uint32_t v = CTRL_FAIL;
 	ssize_t r = -1;
 
+	/* state dumps (debugfs) while the QPs still exist */
+	if (hook && *hook && system(hook) < 0)
+		perror("INTEGRITY_ON_FAIL");
 	if (sock >= 0)
 		r = write(sock, &v, sizeof(v));
 	(void)r;
@@ -796,7 +800,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: integrity -d DEV [-p PORT] [-n BATCHES] [-S SEED] [-s MAXSIZE]\n"
-		"                 [-t QP_TIMEOUT] [-r RETRY_CNT] [-w STALL_S] [-v] [HOST]\n");
+		"                 [-t QP_TIMEOUT] [-r RETRY_CNT] [-w STALL_S] [-v] [HOST]\n"
+		"environment: INTEGRITY_ON_FAIL=CMD runs CMD (sh) on a failure, before teardown\n");
 	exit(2);
 }
 
