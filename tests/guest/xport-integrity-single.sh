@@ -2,36 +2,81 @@
 # tbib-test: topology=single timeout=600
 #
 # Data integrity (tests/tools/integrity.c: every opcode, random sizes and
-# SGE layouts, byte-by-byte checks, last-byte polling on WRITE) between
-# tbib0 and tbib1 over two veth rails: first clean, with small packets
-# forced so that messages are sprayed as many PSNs; then with loss,
-# reordering, duplication and corruption on one rail (tc netem).
+# SGE layouts, byte-by-byte checks, last-byte polling on WRITE, every WR
+# completed exactly once) between tbib0 and tbib1 over four veth rails,
+# with small packets forced so that messages are sprayed as many PSNs:
+# clean; then tc netem on one rail (both ways) with, in turn, 1% loss,
+# reordering, duplication, corruption and +2 ms delay; then all of these
+# at once on every rail.  The impairment must show in the counters
+# (retransmits, duplicates, checksum drops, out-of-order arrivals).
 . /tests/lib.sh
 . /tests/_xport-lib.sh
 
 command -v integrity >/dev/null || fail "integrity tool missing from the image"
-xport_single 2 9000 max_payload=2048
-
+xport_single 4 9000 max_payload=2048
 # on a failure, the connection state of both ends before the QPs go
 export INTEGRITY_ON_FAIL='cat /sys/kernel/debug/tbib/conns >&2'
-log "clean"
-xport_pp int-clean 300 integrity -d tbib1 -p 18710 -n 150 -s 65536 -S 11 -- \
-	integrity -d tbib0 -p 18710 -n 150 -s 65536 -S 11 127.0.0.1 ||
-	{ xport_dump; fail "integrity (clean) failed"; }
-assert_file_has /tmp/int-clean.cli.log '^integrity: OK client' "client not OK"
-assert_file_has /tmp/int-clean.srv.log '^integrity: OK server' "server not OK"
 
-log "netem: loss, reorder, duplicate, corrupt on rail 0 (both ways)"
-for d in va0 vb0; do
-	tc qdisc add dev $d root netem loss 2% duplicate 1% corrupt 1% \
-		delay 1ms reorder 25% 50% || fail "netem on $d"
+port=18710
+# run NAME BATCHES SEED: one integrity run, both sides must report OK
+run() {
+	local name=$1 n=$2 seed=$3
+	port=$((port + 1))
+	xport_pp "int-$name" 300 integrity -d tbib1 -p $port -n "$n" -s 65536 -S "$seed" -t 14 -- \
+		integrity -d tbib0 -p $port -n "$n" -s 65536 -S "$seed" -t 14 127.0.0.1 ||
+		{ xport_dump; fail "integrity ($name) failed"; }
+	assert_file_has "/tmp/int-$name.cli.log" '^integrity: OK client' "$name: client not OK"
+	assert_file_has "/tmp/int-$name.srv.log" '^integrity: OK server' "$name: server not OK"
+}
+
+# netem_on SPEC IFACES...: the impairment on both ends of the rails
+netem_on() {
+	local spec=$1 i
+	shift
+	for i in "$@"; do
+		tc qdisc replace dev "va$i" root netem $spec || fail "netem $spec on va$i"
+		tc qdisc replace dev "vb$i" root netem $spec || fail "netem $spec on vb$i"
+	done
+}
+netem_off() {
+	local i
+	for i in 0 1 2 3; do
+		tc qdisc del dev "va$i" root 2>/dev/null
+		tc qdisc del dev "vb$i" root 2>/dev/null
+	done
+}
+# stat DEV NAME: one device counter, from the JSON statistics
+stat() {
+	tbibctl -j -s dev show "$1" | grep -oE "\"$2\": ?[0-9]+" | grep -oE '[0-9]+$'
+}
+
+log "clean"
+run clean 100 11
+
+seed=20
+for spec in "loss 1%" "delay 1ms reorder 25% 50%" "duplicate 5%" "corrupt 2%" "delay 2ms"; do
+	log "netem $spec on rail 0"
+	before_fast=$(stat tbib0 retrans_fast)
+	before_tmo=$(stat tbib0 retrans_timeout)
+	before_dup=$(stat tbib1 rx_dup)
+	before_csum=$(stat tbib1 rx_drop_csum)
+	before_ooo=$(stat tbib1 rx_ooo)
+	netem_on "$spec" 0
+	seed=$((seed + 1))
+	run "${spec%% *}" 60 $seed
+	netem_off
+	case $spec in
+	loss*)	assert_gt $(( $(stat tbib0 retrans_fast) + $(stat tbib0 retrans_timeout) )) \
+			$((before_fast + before_tmo)) "loss: nothing was retransmitted" ;;
+	dup*)	assert_gt "$(stat tbib1 rx_dup)" "$before_dup" "duplicate: no duplicate seen" ;;
+	corr*)	assert_gt "$(stat tbib1 rx_drop_csum)" "$before_csum" "corrupt: no checksum drop" ;;
+	*)	assert_gt "$(stat tbib1 rx_ooo)" "$before_ooo" "$spec: nothing arrived out of order" ;;
+	esac
 done
-xport_pp int-netem 400 integrity -d tbib1 -p 18711 -n 150 -s 65536 -S 12 -t 14 -- \
-	integrity -d tbib0 -p 18711 -n 150 -s 65536 -S 12 -t 14 127.0.0.1 ||
-	{ xport_dump; fail "integrity (netem) failed"; }
-assert_file_has /tmp/int-netem.cli.log '^integrity: OK client' "client not OK"
-assert_file_has /tmp/int-netem.srv.log '^integrity: OK server' "server not OK"
+
+log "netem: everything at once on every rail"
+netem_on "loss 1% duplicate 1% corrupt 1% delay 2ms reorder 25% 50%" 0 1 2 3
+run all 80 30
+netem_off
 tbibctl -s dev show
-out=$(tbibctl -s dev show tbib0)
-assert_match "$out" 'csum [1-9]' "no corrupted frame was caught (netem corrupt)"
 log "done"
