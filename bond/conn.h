@@ -89,6 +89,7 @@ extern unsigned int tbib_max_inflight_kb;
 extern unsigned int tbib_read_chunk_kb;
 extern unsigned int tbib_tx_budget;
 extern unsigned int tbib_uc_gap_ms;
+extern bool tbib_zerocopy_tx;
 
 enum tbib_sk_kind {
 	TBIB_SK_DATA,		/* SEND*, RDMA WRITE* */

@@ -15,9 +15,9 @@
  * fenced WQE behind an unfinished READ/atomic, an RNR pause, an invalid
  * WQE (it completes with its error when it reaches the head), or no rail.
  *
- * Copy: payload is copied from the MR into the frame once.
- * TODO: zero-copy transmit (skb fragments on the umem pages, see
- * tbib_sgl_next_page()) for user MRs.
+ * Payload: RC messages from user MRs go out without a copy (the frame's
+ * fragments are the pinned pages, tbib_req_zc_frame()); everything else
+ * is copied from the MR into the frame once.
  */
 
 #include "conn.h"
@@ -162,6 +162,94 @@ static void tbib_req_fail(struct tbib_conn *c, struct tbib_swqe *e, u8 status)
 	tbib_sgl_release(&c->sgl);
 }
 
+/* Below this, referencing pages costs more than copying the bytes. */
+#define TBIB_ZC_MIN_PAYLOAD	1024
+
+/*
+ * Zero-copy transmit: a frame whose payload fragments are the pages of
+ * the user MR (pinned by ib_umem; each fragment holds a page reference,
+ * so the page outlives a deregistration while a copy of the frame is
+ * queued somewhere).  Only for RC: the WQE completes once the message is
+ * acknowledged, so the application cannot change the buffer while a
+ * wanted copy of the frame can still be read by a link.  A late
+ * duplicate read after that fails its CRC at the receiver and is dropped
+ * like the duplicate it is.  The fragments are marked shared so the
+ * stack copies before ever writing to them (netem corrupt, ...).
+ *
+ * NULL when the payload is not all in user MRs, needs more fragments
+ * than an skb has, or on any error: the caller then copies (and reports
+ * a bad SGE itself).
+ */
+static struct sk_buff *tbib_req_zc_frame(struct tbib_conn *c, u64 off,
+					 u32 hl, u32 paylen, bool crc)
+{
+	unsigned int max_frags = MAX_SKB_FRAGS - (crc ? 1 : 0);
+	struct skb_shared_info *sh;
+	struct sk_buff *skb;
+	u32 left = paylen;
+	int err;
+
+	skb = alloc_skb(TBIB_HEADROOM + hl, GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, TBIB_HEADROOM);
+	skb_put(skb, hl);
+	sh = skb_shinfo(skb);
+
+	err = tbib_sgl_seek(&c->sgl, off);
+	while (!err && left) {
+		unsigned int po, n;
+		struct page *page;
+		skb_frag_t *f;
+
+		err = tbib_sgl_next_page(&c->sgl, left, &page, &po, &n);
+		if (err)
+			break;
+		if (c->sgl.mr->kind != TBIB_MR_USER) {
+			err = -EOPNOTSUPP;
+			break;
+		}
+		f = sh->nr_frags ? &sh->frags[sh->nr_frags - 1] : NULL;
+		if (f && skb_frag_page(f) == page &&
+		    skb_frag_off(f) + skb_frag_size(f) == po) {
+			skb_frag_size_add(f, n);
+		} else if (sh->nr_frags < max_frags) {
+			get_page(page);
+			skb_fill_page_desc(skb, sh->nr_frags, page, po, n);
+		} else {
+			err = -E2BIG;
+			break;
+		}
+		skb->len += n;
+		skb->data_len += n;
+		skb->truesize += n;
+		left -= n;
+	}
+	tbib_sgl_release(&c->sgl);
+	if (!err && crc) {
+		void *tail = netdev_alloc_frag(TBIB_CRC_LEN);
+		struct page *page;
+
+		if (tail) {
+			page = virt_to_head_page(tail);
+			skb_fill_page_desc(skb, sh->nr_frags, page,
+					   tail - page_address(page),
+					   TBIB_CRC_LEN);
+			skb->len += TBIB_CRC_LEN;
+			skb->data_len += TBIB_CRC_LEN;
+			skb->truesize += TBIB_CRC_LEN;
+		} else {
+			err = -ENOMEM;
+		}
+	}
+	if (err) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	sh->flags |= SKBFL_SHARED_FRAG;
+	return skb;
+}
+
 /* Should the responder acknowledge this packet at once? */
 static bool tbib_req_ackreq(struct tbib_conn *c, const struct tbib_send_wqe *w,
 			    bool last)
@@ -225,15 +313,27 @@ static int tbib_req_data_pkt(struct tbib_conn *c, struct tbib_peer *peer,
 	hl = tbib_wire_hdr_len(&p);
 	if (hl < 0)
 		return hl;
-	skb = tbib_frame_alloc(hl, paylen, crc);
-	if (!skb)
-		return -ENOMEM;
-	/* Seek every time: a packet that failed half way is built again. */
-	err = (w->send_flags & IB_SEND_INLINE) ? 0 :
-	      tbib_sgl_seek(&c->sgl, e->off);
-	if (!err)
-		err = tbib_frame_fill(skb, hl, paylen, tbib_req_fill, &fill);
-	tbib_sgl_release(&c->sgl);
+	skb = NULL;
+	if (c->tt && tbib_zerocopy_tx && paylen >= TBIB_ZC_MIN_PAYLOAD &&
+	    !(w->send_flags & IB_SEND_INLINE)) {
+		skb = tbib_req_zc_frame(c, e->off, hl, paylen, crc);
+		if (skb && peer)
+			tbib_stat_inc(&peer->stats, TBIB_A_STATS_TX_ZEROCOPY);
+	}
+	if (skb) {
+		err = 0;
+	} else {
+		skb = tbib_frame_alloc(hl, paylen, crc);
+		if (!skb)
+			return -ENOMEM;
+		/* Seek every time: a packet that failed half way is built again. */
+		err = (w->send_flags & IB_SEND_INLINE) ? 0 :
+		      tbib_sgl_seek(&c->sgl, e->off);
+		if (!err)
+			err = tbib_frame_fill(skb, hl, paylen, tbib_req_fill,
+					      &fill);
+		tbib_sgl_release(&c->sgl);
+	}
 	if (!err)
 		err = tbib_frame_finish(skb, &p);
 	if (err) {

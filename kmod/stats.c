@@ -26,6 +26,7 @@ static const char *const tbib_stat_names[TBIB_STATS_NUM] = {
 	[TBIB_A_STATS_RAIL_DOWN]	= "rail_down",
 	[TBIB_A_STATS_PROBES_TX]	= "probes_tx",
 	[TBIB_A_STATS_PROBES_RX]	= "probes_rx",
+	[TBIB_A_STATS_TX_ZEROCOPY]	= "tx_zerocopy",
 };
 
 const char *tbib_stat_name(unsigned int idx)

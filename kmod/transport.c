@@ -62,6 +62,11 @@ unsigned int tbib_uc_gap_ms = 10;
 module_param_named(uc_gap_ms, tbib_uc_gap_ms, uint, 0644);
 MODULE_PARM_DESC(uc_gap_ms, "UC: give up on a missing packet after this many ms (default 10)");
 
+bool tbib_zerocopy_tx = true;
+module_param_named(zerocopy_tx, tbib_zerocopy_tx, bool, 0644);
+MODULE_PARM_DESC(zerocopy_tx,
+		 "RC: send payloads from the pages of user MRs without copying them (default Y)");
+
 static struct workqueue_struct *tbib_tx_wq;
 /* Every connection, for rail changes; outside conn->lock, inside cfg lock. */
 static DEFINE_MUTEX(tbib_conns_lock);

@@ -38,6 +38,7 @@ static const char *const stat_names[TB_STATS_N] = {
 	[TBIB_A_STATS_RAIL_DOWN] = "rail_down",
 	[TBIB_A_STATS_PROBES_TX] = "probes_tx",
 	[TBIB_A_STATS_PROBES_RX] = "probes_rx",
+	[TBIB_A_STATS_TX_ZEROCOPY] = "tx_zerocopy",
 };
 
 int tb_stats_parse(struct nlattr *nest, struct tb_stats *st)
@@ -71,8 +72,9 @@ static const struct {
 	const char *short_names[7];
 } groups[] = {
 	{ "tx", { TBIB_A_STATS_TX_PACKETS, TBIB_A_STATS_TX_BYTES,
-		  TBIB_A_STATS_TX_DROP, TBIB_A_STATS_PROBES_TX },
-	  { "packets", "bytes", "drop", "probes" } },
+		  TBIB_A_STATS_TX_DROP, TBIB_A_STATS_PROBES_TX,
+		  TBIB_A_STATS_TX_ZEROCOPY },
+	  { "packets", "bytes", "drop", "probes", "zerocopy" } },
 	{ "rx", { TBIB_A_STATS_RX_PACKETS, TBIB_A_STATS_RX_BYTES,
 		  TBIB_A_STATS_RX_OOO, TBIB_A_STATS_RX_DUP,
 		  TBIB_A_STATS_PROBES_RX },

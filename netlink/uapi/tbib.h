@@ -144,6 +144,7 @@ enum tbib_a_stats {
 	TBIB_A_STATS_RAIL_DOWN,		/* transitions to down */
 	TBIB_A_STATS_PROBES_TX,
 	TBIB_A_STATS_PROBES_RX,
+	TBIB_A_STATS_TX_ZEROCOPY,	/* payload sent from user pages, no copy */
 
 	__TBIB_A_STATS_MAX,
 	TBIB_A_STATS_MAX = __TBIB_A_STATS_MAX - 1

@@ -5,7 +5,7 @@
 # SGE layouts, byte-by-byte checks, last-byte polling on WRITE, every WR
 # completed exactly once) between tbib0 and tbib1 over four veth rails,
 # with small packets forced so that messages are sprayed as many PSNs:
-# clean; then tc netem on one rail (both ways) with, in turn, 1% loss,
+# clean, with zero-copy transmit and with copying; then tc netem on one rail (both ways) with, in turn, 1% loss,
 # reordering, duplication, corruption and +2 ms delay; then all of these
 # at once on every rail.  The impairment must show in the counters
 # (retransmits, duplicates, checksum drops, out-of-order arrivals).
@@ -50,8 +50,15 @@ stat() {
 	tbibctl -j -s dev show "$1" | grep -oE "\"$2\": ?[0-9]+" | grep -oE '[0-9]+$'
 }
 
-log "clean"
+log "clean, zero-copy transmit (RC payloads from the user's pages)"
 run clean 100 11
+zc=$(stat tbib0 tx_zerocopy)
+assert_gt "$zc" 0 "no packet was sent zero-copy"
+log "clean, copying transmit"
+echo N >/sys/module/tbib/parameters/zerocopy_tx || fail "zerocopy_tx parameter"
+run copy 60 12
+assert_eq "$(stat tbib0 tx_zerocopy)" "$zc" "zero-copy used while disabled"
+echo Y >/sys/module/tbib/parameters/zerocopy_tx
 
 seed=20
 for spec in "loss 1%" "delay 1ms reorder 25% 50%" "duplicate 5%" "corrupt 2%" "delay 2ms"; do
