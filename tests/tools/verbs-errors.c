@@ -586,6 +586,7 @@ struct rcase {
 	enum ibv_wc_status want;
 	size_t mr;			/* MR size (0: SMALL) */
 	bool partial;			/* READ: part of the data may land */
+	bool revoke;			/* b_qp_access set later, in RTS */
 };
 
 static const struct rcase rcases[] = {
@@ -672,6 +673,10 @@ static const struct rcase rcases[] = {
 	  .b_access = ACC_ALL,
 	  .b_qp_access = IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_ATOMIC,
 	  .key = K_OK, .roff = 256, .len = 64, .want = IBV_WC_REM_ACCESS_ERR },
+	{ .name = "write-qp-access-revoked-in-rts", .op = IBV_WR_RDMA_WRITE,
+	  .b_access = ACC_ALL, .b_qp_access = IBV_ACCESS_REMOTE_READ,
+	  .key = K_OK, .roff = 256, .len = 64, .want = IBV_WC_REM_ACCESS_ERR,
+	  .revoke = true },
 	{ .name = "atomic-qp-no-remote-atomic", .op = IBV_WR_ATOMIC_FETCH_AND_ADD,
 	  .b_access = ACC_ALL,
 	  .b_qp_access = IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ,
@@ -689,9 +694,17 @@ static void run_rcase(const struct rcase *rc)
 
 	case_begin(rc->name);
 	async_drain(&db);
-	if (rc->b_qp_access)
+	if (rc->b_qp_access && !rc->revoke)
 		o.qp_access = rc->b_qp_access;
 	pair_open(&a, &b, rc->b_access, rc->mr ? rc->mr : SMALL, &o);
+	if (rc->revoke) {
+		struct ibv_qp_attr qa = { .qp_state = IBV_QPS_RTS,
+					  .qp_access_flags = rc->b_qp_access };
+
+		if (ibv_modify_qp(b.qp, &qa, IBV_QP_STATE | IBV_QP_ACCESS_FLAGS))
+			die("RTS->RTS access flags");
+		o.qp_access = rc->b_qp_access;
+	}
 	rkey = b.mr->rkey;
 	if (rc->partial)
 		allow(&a, loff, rc->len);
@@ -777,6 +790,51 @@ static void case_zero_length(void)
 	expect_wc(&a, 0x2, IBV_WC_SUCCESS, "requester", NULL);
 	expect_wc(&a, 0x3, IBV_WC_SUCCESS, "requester", NULL);
 	expect_state(b.qp, IBV_QPS_RTS, 0, "responder");
+	expect_buf(&b, "responder");
+	expect_buf(&a, "requester");
+	side_close(&a);
+	side_close(&b);
+	case_end();
+}
+
+/*
+ * A READ, then a request the responder refuses: the responder answers
+ * every request before the bad one (IB), so the READ completes with all
+ * its data and only the bad request fails.
+ */
+static void case_read_then_error(const char *name, uint32_t rlen)
+{
+	struct side a, b;
+	size_t mr = rlen > 2048 ? BIG : SMALL;
+	struct ibv_sge rs = { .length = rlen },
+		       ws = { .length = 64 };
+	struct ibv_send_wr w = { .wr_id = 0x2, .sg_list = &ws, .num_sge = 1,
+				 .opcode = IBV_WR_RDMA_WRITE,
+				 .send_flags = IBV_SEND_SIGNALED },
+			   r = { .wr_id = 0x1, .next = &w, .sg_list = &rs,
+				 .num_sge = 1, .opcode = IBV_WR_RDMA_READ,
+				 .send_flags = IBV_SEND_SIGNALED }, *bad;
+
+	case_begin(name);
+	pair_open(&a, &b, ACC_ALL, mr, &opt_std);
+	/* one doorbell: the responder gets both before it answers the READ */
+	rs.addr = mra(&a, 0);
+	rs.lkey = a.mr->lkey;
+	r.wr.rdma.remote_addr = mra(&b, 0);
+	r.wr.rdma.rkey = b.mr->rkey;
+	ws.addr = mra(&a, mr - 64);
+	ws.lkey = a.mr->lkey;
+	w.wr.rdma.remote_addr = mra(&b, mr - 64);
+	w.wr.rdma.rkey = b.mr->rkey ^ 0x80;
+	if (ibv_post_send(a.qp, &r, &bad))
+		expect(false, "post_send 0 got %d", errno);
+	good_write(&a, &b, 0x3, mr - 128, 16, NOT_RUN);
+	memcpy(a.want + MR_OFF, b.want + MR_OFF, rlen);
+	expect_wc(&a, 0x1, IBV_WC_SUCCESS, "requester (the READ)", NULL);
+	expect_wc(&a, 0x2, IBV_WC_REM_ACCESS_ERR, "requester", NULL);
+	expect_wc(&a, 0x3, IBV_WC_WR_FLUSH_ERR, "requester", NULL);
+	expect_flushes_later(&a, &b);
+	expect_state(b.qp, IBV_QPS_ERR, 2000, "responder");
 	expect_buf(&b, "responder");
 	expect_buf(&a, "requester");
 	side_close(&a);
@@ -976,6 +1034,37 @@ static void case_rnr_late_recv(const char *name, uint32_t len, bool imm)
 	memcpy(b.want + MR_OFF + roff, a.want + MR_OFF + 100, len);
 	expect_state(a.qp, IBV_QPS_RTS, 0, "requester");
 	expect_state(b.qp, IBV_QPS_RTS, 0, "responder");
+	expect_buf(&b, "responder");
+	expect_buf(&a, "requester");
+	side_close(&a);
+	side_close(&b);
+	case_end();
+}
+
+/* RNR retried forever, then the responder goes: the retries run out. */
+static void case_rnr_then_peer_gone(void)
+{
+	struct qpopt o = opt_short;
+	struct side a, b;
+	struct ibv_wc wc;
+	double t0;
+
+	case_begin("send-rnr-then-peer-qp-destroyed");
+	o.rnr_retry = 7;
+	o.min_rnr_timer = 14;
+	pair_open(&a, &b, ACC_ALL, SMALL, &o);
+	post_send_msg(&a, 0x1, 0, 64);
+	post_send_msg(&a, 0x2, 64, 64);
+	usleep(100000);
+	expect_none(&a, 1, "requester in RNR");
+	ibv_destroy_qp(b.qp);
+	b.qp = NULL;
+	t0 = now_s();
+	if (expect_wc(&a, 0x1, IBV_WC_RETRY_EXC_ERR, "requester", &wc))
+		expect(now_s() - t0 <= BOUND_S, "error within %.0f s got %.2f s",
+		       BOUND_S, now_s() - t0);
+	expect_wc(&a, 0x2, IBV_WC_WR_FLUSH_ERR, "requester", NULL);
+	expect_flushes_later(&a, &b);
 	expect_buf(&b, "responder");
 	expect_buf(&a, "requester");
 	side_close(&a);
@@ -1365,6 +1454,8 @@ static void run_cases(int argc, char **argv)
 	if (WANT("write-imm-multi-packet-rnr-late-recv"))
 		case_rnr_late_recv("write-imm-multi-packet-rnr-late-recv", 40000,
 				   true);
+	if (WANT("send-rnr-then-peer-qp-destroyed"))
+		case_rnr_then_peer_gone();
 	if (WANT("recv-too-small"))
 		case_recv_error("recv-too-small", R_TOO_SMALL);
 	if (WANT("recv-too-small-multi-packet"))
@@ -1373,6 +1464,10 @@ static void run_cases(int argc, char **argv)
 		case_recv_error("recv-bad-lkey", R_BAD_LKEY);
 	if (WANT("recv-sge-past-mr-end"))
 		case_recv_error("recv-sge-past-mr-end", R_SGE_PAST_END);
+	if (WANT("read-then-bad-write"))
+		case_read_then_error("read-then-bad-write", 64);
+	if (WANT("long-read-then-bad-write"))
+		case_read_then_error("long-read-then-bad-write", 900 << 10);
 	if (WANT("zero-length-bad-rkey-succeeds"))
 		case_zero_length();
 	if (WANT("peer-qp-destroyed-write"))
