@@ -104,7 +104,13 @@ static u8 tbib_nak_status(u8 code)
 
 static void tbib_comp_fatal(struct tbib_conn *c, u32 psn, u8 status)
 {
-	if (c->nak)
+	/*
+	 * The first error in send queue order wins.  A NAK of a later
+	 * request leaves the WQEs before it waiting for their answers (a
+	 * READ's data); if one of them then runs out of retries, it is the
+	 * one that fails, or the send queue would wait for it forever.
+	 */
+	if (c->nak && !tbib_psn_lt(psn, c->nak_psn))
 		return;
 	c->nak = true;
 	c->nak_psn = psn;

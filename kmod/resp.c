@@ -77,9 +77,10 @@ static void tbib_rmsg_end(struct tbib_conn *c)
 }
 
 /*
- * A fatal error of the responder.  RC: NAK @psn with @code, complete the
- * receive WQE in progress with @wc_status (if any, else it is flushed),
- * QP to ERROR with @event.  UC: drop the rest of the message.
+ * A fatal error of the responder.  RC: answer the READs accepted before
+ * @psn, NAK @psn with @code, complete the receive WQE in progress with
+ * @wc_status (if any, else it is flushed), QP to ERROR with @event.  UC:
+ * drop the rest of the message.
  */
 static int tbib_resp_fatal(struct tbib_conn *c, struct tbib_peer *peer,
 			   u32 psn, enum tbib_nak code, u8 wc_status,
@@ -94,6 +95,15 @@ static int tbib_resp_fatal(struct tbib_conn *c, struct tbib_peer *peer,
 	}
 	pr_info_ratelimited("tbib: %s: QP %u: request PSN %u refused (NAK %u, status %u)\n",
 			    tbib_dev_name(c->dev), c->qpn, psn, code, wc_status);
+	/*
+	 * An HCA answers requests in order: the READs queued before the bad
+	 * request get their data before it is refused, and the requester
+	 * waits for that data before it fails the WQE the NAK names.  Send
+	 * it now, the QP error that follows forgets the queue.  (What cannot
+	 * go out now is lost, and the requester's retries run out.)
+	 */
+	if (c->type == IB_QPT_RC && peer && c->job_head != c->job_tail)
+		tbib_resp_tx(c, peer, UINT_MAX);
 	if (c->type == IB_QPT_RC)
 		tbib_ack_send_nak(c, peer, tbib_aeth_nak(code), psn);
 	if (m->have_wqe && wc_status) {
@@ -691,7 +701,11 @@ unsigned int tbib_resp_tx(struct tbib_conn *c, struct tbib_peer *peer,
 		if (ret == -ENOMEM || ret == -EBUSY)
 			break;
 		if (ret == -EACCES) {
-			/* the MR went away after the request was accepted */
+			/*
+			 * The MR went away after the request was accepted:
+			 * refuse it and answer none of the later ones.
+			 */
+			c->job_head = c->job_tail;
 			tbib_resp_access_err(c, peer, j->psn);
 			break;
 		}

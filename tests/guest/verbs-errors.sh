@@ -1,0 +1,59 @@
+#!/bin/bash
+# tbib-test: topology=single timeout=300
+# SPDX-License-Identifier: GPL-2.0
+#
+# Negative tests of RC between tbib0 and tbib1 (two veth rails), with the
+# exact IB completion status on both sides (tests/tools/verbs-errors.c):
+# remote access errors (rkey, bounds, rights), local protection errors,
+# RNR, bad receives, the peer QP destroyed, objects in use (EBUSY); then
+# the peer's process killed, the peer's rails deleted, and the peer device
+# deleted under a stream of WRITEs (IB_WC_RETRY_EXC_ERR in bounded time,
+# no hang); a dirty exit with traffic in flight; module unload while a
+# process holds objects on a device whose peer is gone.
+. /tests/lib.sh
+. /tests/_xport-lib.sh
+
+command -v verbs-errors >/dev/null || fail "verbs-errors is not in the image (make tools)"
+xport_single 2 9000
+
+log "error cases"
+check timeout 150 verbs-errors cases
+
+log "peer process killed under a transfer"
+check timeout 60 verbs-errors kill-peer
+
+log "peer rails deleted under a transfer"
+verbs-errors rail-del >/tmp/raildel.log 2>&1 &
+pid=$!
+wait_until 60 grep -q READY /tmp/raildel.log || { cat /tmp/raildel.log; fail "rail-del did not start"; }
+kill -USR1 $pid
+check timeout 30 tbibctl rail del tbib1 vb0
+check timeout 30 tbibctl rail del tbib1 vb1
+wait_until 60 sh -c "! kill -0 $pid 2>/dev/null" || { cat /tmp/raildel.log; fail "rail-del hangs"; }
+wait $pid
+rc=$?
+cat /tmp/raildel.log
+assert_eq "$rc" 0 "rail-del"
+check tbibctl rail add tbib1 netdev vb0
+check tbibctl rail add tbib1 netdev vb1
+xport_wait_rails tbib1 2
+xport_wait_rails tbib0 2
+
+log "exit with everything open and traffic in flight"
+check timeout 90 verbs-errors exit-open
+
+log "peer device deleted under a holder, then rmmod"
+verbs-errors hold >/tmp/hold.log 2>&1 &
+pid=$!
+wait_until 60 grep -q HOLDING /tmp/hold.log || { cat /tmp/hold.log; fail "holder did not start"; }
+check timeout 30 tbibctl dev del tbib1
+wait_until 30 grep -q PEER-GONE /tmp/hold.log || { cat /tmp/hold.log; fail "holder did not see its peer go"; }
+check timeout 60 rmmod tbib
+wait_until 30 sh -c "! kill -0 $pid 2>/dev/null" || { cat /tmp/hold.log; fail "holder hangs after rmmod"; }
+wait $pid
+rc=$?
+cat /tmp/hold.log
+assert_eq "$rc" 0 "holder"
+assert_file_has /tmp/hold.log DEVICE-GONE
+lsmod | grep -q '^tbib ' && fail "tbib still loaded"
+log "done"
