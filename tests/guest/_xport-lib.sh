@@ -88,3 +88,29 @@ xport_dump() {
 	echo "softnet_stat:"; cat /proc/net/softnet_stat
 	dmesg | grep -i tbib | tail -20
 }
+
+# xport_rail_ctrs COUNTER: "DEV IFNAME VALUE" for every rail, from one
+# `tbibctl -j -s rail show` (one process per snapshot: they are slow
+# under TCG)
+xport_rail_ctrs() {
+	tbibctl -j -s rail show | sed 's/{"dev"/\n&/g' | awk -v c="$1" '
+	function val(k,  m) {
+		if (!match($0, "\"" k "\": *(\"[^\"]*\"|[0-9]+)"))
+			return ""
+		m = substr($0, RSTART, RLENGTH)
+		sub(/^"[^"]*": */, "", m)
+		gsub(/"/, "", m)
+		return m
+	}
+	/"dev"/ { v = val(c); print val("dev"), val("ifname"), (v == "" ? 0 : v) }'
+}
+
+# xport_ctr DEV IFNAME COUNTER: one counter of one rail (0 if not there)
+xport_ctr() {
+	xport_rail_ctrs "$3" | awk -v d="$1" -v i="$2" '$1 == d && $2 == i { v = $3 } END { print v + 0 }'
+}
+
+# xport_rail_state DEV IFNAME: up, probing, down, ... or "none"
+xport_rail_state() {
+	xport_rail_ctrs state | awk -v d="$1" -v i="$2" '$1 == d && $2 == i { v = $3 } END { print (v == "" ? "none" : v) }'
+}

@@ -22,7 +22,12 @@
  * applications (ib_write_lat, MPI, NCCL-style flags) depend on.
  *
  * Every work request is signaled: each must complete exactly once, with
- * success and the right opcode and length.  The QP number, LID, PSN and
+ * success and the right opcode and length.  With -D SECONDS the client
+ * runs batches until that much time has passed (at most -n) and flags the
+ * last batch's control message, so that the server, which cannot know the
+ * count in advance, stops with it: a run that outlasts a fault sequence
+ * whatever the speed of the machine.  SIGUSR1 makes the client's current
+ * batch the last one (a test stops the run when its faults are done).  The QP number, LID, PSN and
  * the server's buffer keys are exchanged over TCP (-p port).  Exit 0 when
  * all is right, 1 on the first wrong byte, status or a stall (-w seconds
  * without progress), 2 on a setup error.
@@ -39,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 #include <infiniband/verbs.h>
@@ -48,6 +54,7 @@
 #define NCOUNTERS	8		/* atomic targets */
 #define READ_TAG	0x5eadULL	/* tag of the server's READ source */
 #define CTRL_FAIL	0xffffffffu
+#define CTRL_LAST	0x80000000u	/* immediate flag: the last batch */
 
 enum kind { K_SEND, K_SEND_IMM, K_WRITE, K_WRITE_IMM, K_READ, K_CSWAP,
 	    K_FADD, K_NKINDS };
@@ -87,6 +94,7 @@ static struct {
 	uint64_t seed;
 	uint32_t max;
 	int timeout, retry, rnr_timer, wait_s;
+	double duration;	/* -D: client runs batches this long */
 	int verbose;
 } cfg = {
 	.port = 18700, .ib_port = 1, .iters = 200, .seed = 1, .max = 65536,
@@ -105,7 +113,11 @@ static uint8_t *ctrl, *slots, *rsrc;
 static uint64_t *counters;
 static uint32_t max_inline;
 static uint64_t shadow[NCOUNTERS];
-static unsigned long n_ops, n_bytes;
+static unsigned long n_ops, n_bytes, n_batches;
+static double t_start;
+static volatile sig_atomic_t stop_req;	/* SIGUSR1: finish this batch */
+/* longest wait for a completion: what a fault costs the application */
+static double t_last_wc, max_gap, max_gap_at;
 
 #define die(...) do { fprintf(stderr, "integrity: " __VA_ARGS__); \
 		      fputc('\n', stderr); exit(2); } while (0)
@@ -437,10 +449,17 @@ static void poll_one(struct ibv_wc *wc)
 		if (n < 0)
 			die("poll_cq");
 		if (n) {
+			double t = now_s();
+
 			if (wc->status != IBV_WC_SUCCESS)
 				bad("wr_id %#" PRIx64 " completed with %s (%d)",
 				    wc->wr_id, ibv_wc_status_str(wc->status),
 				    wc->status);
+			if (t_last_wc && t - t_last_wc > max_gap) {
+				max_gap = t - t_last_wc;
+				max_gap_at = t_last_wc - t_start;
+			}
+			t_last_wc = t;
 			return;
 		}
 		if (++spins > 100) {
@@ -604,6 +623,9 @@ static void run_client(const struct remote *peer)
 	int n, j, left;
 
 	for (b = 1; b <= cfg.iters; b++) {
+		bool last = b == cfg.iters || stop_req ||
+			    (cfg.duration > 0 && now_s() - t_start >= cfg.duration);
+
 		n = gen_batch(ops, b);
 		/* the server's answer to this batch */
 		post_recv(WR_CTRL | b, ctrl + 64, &(struct piece){ 0, 8 }, 1);
@@ -632,7 +654,8 @@ static void run_client(const struct remote *peer)
 		wr.sg_list = &sge;
 		wr.num_sge = 1;
 		wr.opcode = IBV_WR_SEND_WITH_IMM;
-		wr.imm_data = htonl((uint32_t)b);
+		wr.imm_data = htonl(((uint32_t)b & ~CTRL_LAST) |
+				    (last ? CTRL_LAST : 0));
 		wr.send_flags = IBV_SEND_SIGNALED;
 		if (ibv_post_send(qp, &wr, &badwr))
 			die("post_send ctrl: %s", strerror(errno));
@@ -661,9 +684,12 @@ static void run_client(const struct remote *peer)
 			client_check(&ops[j], j, &wc);
 			n_ops++;
 		}
+		n_batches = b;
 		if (cfg.verbose && b % 50 == 0)
-			printf("batch %" PRIu64 ": %lu ops, %lu bytes\n", b, n_ops,
-			       n_bytes);
+			printf("batch %" PRIu64 ": %lu ops, %lu bytes in %.1f s\n",
+			       b, n_ops, n_bytes, now_s() - t_start);
+		if (last)
+			break;
 	}
 }
 
@@ -721,6 +747,7 @@ static void run_server(void)
 	struct ibv_sge sge;
 	struct ibv_wc wc;
 	int n, j, k, recvs[MAX_OPS + 1], nrecv;
+	bool last = false;
 	uint64_t b;
 
 	fill(rsrc, READ_TAG, 0, slot_sz);
@@ -760,10 +787,13 @@ static void run_server(void)
 		for (k = 0; k <= nrecv; k++) {
 			poll_one(&wc);
 			if (k == nrecv) {
+				uint32_t imm = ntohl(wc.imm_data);
+
 				if (wc.wr_id != (WR_CTRL | b) ||
-				    ntohl(wc.imm_data) != (uint32_t)b)
+				    (imm & ~CTRL_LAST) != ((uint32_t)b & ~CTRL_LAST))
 					bad("batch %" PRIu64 ": control message %#" PRIx64,
 					    b, wc.wr_id);
+				last = imm & CTRL_LAST;
 				break;
 			}
 			j = recvs[k];
@@ -793,14 +823,30 @@ static void run_server(void)
 		poll_one(&wc);
 		if (wc.wr_id != (WR_CTRL | 0xfe))
 			bad("unexpected completion %#" PRIx64, wc.wr_id);
+		n_batches = b;
+		if (cfg.verbose && b % 50 == 0)
+			printf("batch %" PRIu64 ": %lu ops, %lu bytes in %.1f s\n",
+			       b, n_ops, n_bytes, now_s() - t_start);
+		if (last)
+			break;
 	}
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	stop_req = 1;
 }
 
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: integrity -d DEV [-p PORT] [-n BATCHES] [-S SEED] [-s MAXSIZE]\n"
-		"                 [-t QP_TIMEOUT] [-r RETRY_CNT] [-w STALL_S] [-v] [HOST]\n"
+		"                 [-t QP_TIMEOUT] [-r RETRY_CNT] [-w STALL_S] [-D SECONDS]\n"
+		"                 [-v] [HOST]\n"
+		"  -n  batches (with -D: at most; the client decides, the server\n"
+		"      stops with it)   -D  client runs batches for SECONDS\n"
+		"  -t  QP timeout attribute (4.096 us << t)   -r  retry_cnt (0..7)\n"
 		"environment: INTEGRITY_ON_FAIL=CMD runs CMD (sh) on a failure, before teardown\n");
 	exit(2);
 }
@@ -811,7 +857,7 @@ int main(int argc, char **argv)
 	double t0;
 	int c;
 
-	while ((c = getopt(argc, argv, "d:p:n:S:s:t:r:w:i:v")) != -1) {
+	while ((c = getopt(argc, argv, "d:p:n:S:s:t:r:w:i:D:v")) != -1) {
 		switch (c) {
 		case 'd': cfg.dev = optarg; break;
 		case 'p': cfg.port = atoi(optarg); break;
@@ -822,20 +868,25 @@ int main(int argc, char **argv)
 		case 'r': cfg.retry = atoi(optarg); break;
 		case 'w': cfg.wait_s = atoi(optarg); break;
 		case 'i': cfg.ib_port = atoi(optarg); break;
+		case 'D': cfg.duration = strtod(optarg, NULL); break;
 		case 'v': cfg.verbose = 1; break;
 		default: usage();
 		}
 	}
 	if (optind < argc)
 		cfg.host = argv[optind];
-	if (!cfg.dev || cfg.max > (64u << 20) || cfg.port <= 0)
+	if (!cfg.dev || cfg.max > (64u << 20) || cfg.port <= 0 ||
+	    cfg.timeout < 0 || cfg.timeout > 31 || cfg.retry < 0 ||
+	    cfg.retry > 7 || cfg.duration < 0)
 		usage();
 
+	signal(SIGUSR1, on_usr1);
 	setup();
 	tcp_connect();
 	connect_qp(&me, &peer);
 	rng_state = cfg.seed;
 	t0 = now_s();
+	t_start = t0;
 	if (cfg.host)
 		run_client(&peer);
 	else
@@ -844,7 +895,9 @@ int main(int argc, char **argv)
 	me.lid = 0;
 	sock_xchg(&me, &peer, sizeof(me));
 	printf("integrity: OK %s: %lu batches, %lu ops, %lu bytes checked in %.1f s\n",
-	       cfg.host ? "client" : "server", cfg.iters, n_ops, n_bytes,
+	       cfg.host ? "client" : "server", n_batches, n_ops, n_bytes,
 	       now_s() - t0);
+	printf("integrity: longest wait for a completion %.0f ms (from %.1f s)\n",
+	       max_gap * 1e3, max_gap_at);
 	return 0;
 }
