@@ -3,8 +3,11 @@
 # Helpers for guest tests: `. /tests/lib.sh` at the top of tests/guest/X.sh.
 #
 # The harness's /init runs the test with bash and exports:
-#   TBIB_ROLE     0 or 1 (which VM of a pair this is; 0 in single)
-#   TBIB_VMS      1 (single) or 2 (pair)
+#   TBIB_ROLE     0 or 1 (which VM of a pair this is; 0 in single; 0..2
+#                 in mesh3)
+#   TBIB_VMS      1 (single), 2 (pair) or 3 (mesh3)
+#   TBIB_TOPO     mesh3 in the three-VM mesh (unset otherwise): TBIB_LINKS
+#                 links between every two VMs, see mesh_if/mesh_ip
 #   TBIB_LINKS    number of virtio links (pair): eth0..ethN-1,
 #                 169.254.L.1 on vm0 and 169.254.L.2 on vm1
 #   TBIB_PEER_IP  address of the other VM on link 0 (pair only)
@@ -104,6 +107,7 @@ TBIB_BARRIER_PORT=7700
 barrier() {
 	local name=$1 t=${2:-90} got end l=0
 	is_pair || return 0
+	is_mesh && { barrier_mesh "$@"; return; }
 	log "barrier $name"
 	if [ "$TBIB_ROLE" = 0 ]; then
 		got=$(echo "$name" | timeout "$t" nc -l -p $TBIB_BARRIER_PORT)
@@ -119,6 +123,51 @@ barrier() {
 		done
 	fi
 	assert_eq "$got" "$name" "barrier out of step"
+}
+
+# ---- mesh3 ----
+
+is_mesh() { [ "${TBIB_TOPO:-}" = mesh3 ]; }
+# mesh_if PEER L: this VM's interface of link L to vm PEER
+mesh_if() { echo "to$1l$2"; }
+# mesh_ip VM PEER L: the address of VM on its link L to PEER
+mesh_ip() {
+	local lo=$(($1 < $2 ? $1 : $2)) hi=$(($1 > $2 ? $1 : $2))
+	echo "169.254.$((100 * lo + 10 * hi + $3)).$(($1 + 1))"
+}
+
+# barrier_mesh NAME [TIMEOUT]: all three VMs of the mesh.  vm0 answers
+# each connection with "wait NAME" until it has heard NAME from vm1 and
+# vm2, then with "go NAME"; vm1 and vm2 ask again every 0.2 s (over their
+# links to vm0 in turn) until they get "go NAME", and vm0 leaves once each
+# has had its "go".  A VM at another barrier gets an answer with another
+# name and keeps asking, so a desynchronised test times out loudly.
+barrier_mesh() {
+	local name=$1 t=${2:-90} got end l=0 reply
+	local -A seen=() gone=()
+	log "barrier $name"
+	end=$(( $(date +%s) + t ))
+	if [ "$TBIB_ROLE" = 0 ]; then
+		while [ ${#gone[@]} -lt 2 ]; do
+			if [ ${#seen[@]} -ge 2 ]; then reply="go $name"; else reply="wait $name"; fi
+			got=$(echo "$reply" | timeout $((end - $(date +%s) > 0 ? end - $(date +%s) : 1)) \
+				nc -l -p $TBIB_BARRIER_PORT)
+			[ "$(date +%s)" -lt $end ] || fail "barrier $name: vm1/vm2 did not come within ${t}s (seen: ${!seen[*]})"
+			case $got in
+			"$name vm1" | "$name vm2")
+				seen[${got##* }]=1
+				[ "$reply" = "go $name" ] && gone[${got##* }]=1 ;;
+			esac
+		done
+	else
+		while :; do
+			got=$(echo "$name vm$TBIB_ROLE" | nc -w 2 "$(mesh_ip 0 "$TBIB_ROLE" $l)" $TBIB_BARRIER_PORT 2>/dev/null)
+			[ "$got" = "go $name" ] && break
+			l=$(( (l + 1) % TBIB_LINKS ))
+			[ "$(date +%s)" -lt $end ] || fail "barrier $name: no go from vm0 within ${t}s (last: '$got')"
+			sleep 0.2
+		done
+	fi
 }
 
 # ---- modules ----

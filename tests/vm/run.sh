@@ -12,15 +12,20 @@
 # -v streams the test output of the VMs while they run.
 #
 # The test declares what it needs in a header line:
-#   # tbib-test: topology=single|pair links=N timeout=SECONDS [mem=MB] [smp=N]
-# (defaults: single, links=1 for pair, timeout=180: the test script's own
+#   # tbib-test: topology=single|pair|mesh3 links=N timeout=SECONDS [mem=MB] [smp=N]
+# (defaults: single, links=1 for pair/mesh3, timeout=180: the test script's own
 # run time in the guest; boot and power-off get TBIB_VM_SLACK=180 s more.
-# mem/smp default to 768 MB x 2 vCPUs (single), 512 MB x 1 vCPU (pair);
+# mem/smp default to 768 MB x 2 vCPUs (single), 512 MB x 1 vCPU (pair,
+# mesh3);
 # TBIB_VM_MEM / TBIB_VM_SMP override them.)
 # single: one VM, no NIC (the test makes its own veths);
 # pair:   two VMs joined by N virtio-net links (QEMU datagram sockets on
 #         127.0.0.1); link L is ethL in both, 169.254.L.1 on vm0 and
 #         169.254.L.2 on vm1.
+# mesh3:  three VMs, every two of them joined by their own N links; on vm
+#         V the link to vm P number L is toPlL, 169.254.<100*lo+10*hi+L>.<V+1>
+#         (lo/hi: the lower/higher VM number of the two), MAC
+#         52:54:00:7c:<V>:<16*P+L> (tests/vm/README.md).
 # The test passes when every VM reports "TBIB-RESULT 0" on its second serial
 # port and no kernel console matches tests/vm/splat-patterns.
 set -u
@@ -61,7 +66,7 @@ TOPO=single LINKS= TIMEOUT=180 MEM= SMP=
 hdr=$(grep -m1 '^# tbib-test:' "$TEST" | sed 's/^# tbib-test://')
 for kv in $hdr; do
 	case $kv in
-	topology=single | topology=pair) TOPO=${kv#*=} ;;
+	topology=single | topology=pair | topology=mesh3) TOPO=${kv#*=} ;;
 	links=[0-9]*) LINKS=${kv#*=} ;;
 	timeout=[0-9]*) TIMEOUT=${kv#*=} ;;
 	mem=[0-9]*) MEM=${kv#*=} ;;
@@ -73,6 +78,9 @@ if [ "$TOPO" = pair ]; then
 	NVMS=2 LINKS=${LINKS:-1}
 	# two VMs on a 2-core host: one vCPU each keeps both running
 	MEM=${MEM:-512} SMP=${SMP:-1}
+elif [ "$TOPO" = mesh3 ]; then
+	NVMS=3 LINKS=${LINKS:-1}
+	MEM=${MEM:-512} SMP=${SMP:-1}
 else
 	NVMS=1 LINKS=0
 	MEM=${MEM:-768} SMP=${SMP:-2}
@@ -80,7 +88,9 @@ fi
 MEM=${TBIB_VM_MEM:-$MEM}
 SMP=${TBIB_VM_SMP:-$SMP}
 [ "$LINKS" -le 16 ] || herr "at most 16 links"
-[ "$TOPO" = single ] || [ "$LINKS" -ge 1 ] || herr "pair needs links>=1"
+[ "$TOPO" = single ] || [ "$LINKS" -ge 1 ] || herr "$TOPO needs links>=1"
+# mesh3 addresses put the link number in one decimal digit
+[ "$TOPO" != mesh3 ] || [ "$LINKS" -le 10 ] || herr "mesh3: at most 10 links per pair"
 
 # ---- the image ----
 INITRD=$("$VM/mkinitramfs.sh" -k "$KVER") || herr "initramfs build failed"
@@ -112,6 +122,9 @@ LOCK=${TMPDIR:-/tmp}/tbib-vm-ports.lock
 declare -a PORTS=()
 pick_ports() {
 	local used n=$((NVMS * LINKS)) p
+	# mesh3: a port per (VM, other VM, link), indexed by mport() (the
+	# VM-to-itself slots stay unused)
+	[ "$TOPO" = mesh3 ] && n=$((NVMS * NVMS * LINKS))
 	used=" $(ss -Hanu | awk '{n=split($4,a,":"); printf "%s ", a[n]}') "
 	PORTS=()
 	while [ ${#PORTS[@]} -lt "$n" ]; do
@@ -124,6 +137,8 @@ pick_ports() {
 }
 # port of VM v's end of link l
 port() { echo "${PORTS[$(($2 * NVMS + $1))]}"; }
+# mesh3: port of VM v's end of its link l to VM p
+mport() { echo "${PORTS[$((($1 * NVMS + $2) * LINKS + $3))]}"; }
 
 # ---- start the VMs ----
 mac() { printf '52:54:00:7b:%02x:%02x' "$1" "$2"; }
@@ -137,10 +152,22 @@ start_vm() {
 	local append="console=ttyS0,115200 panic=-1 printk.devkmsg=on no_timer_check tsc=reliable"
 	append+=" TBIB_TEST=$NAME TBIB_ROLE=$v TBIB_VMS=$NVMS TBIB_LINKS=$LINKS"
 	append+=" TBIB_TIMEOUT=$GTIMEOUT"
-	for ((l = 0; l < LINKS; l++)); do
-		args+=(-netdev "dgram,id=l$l,local.type=inet,local.host=127.0.0.1,local.port=$(port "$v" "$l"),remote.type=inet,remote.host=127.0.0.1,remote.port=$(port $((1 - v)) "$l")")
-		args+=(-device "virtio-net-pci,netdev=l$l,mac=$(mac "$v" "$l"),romfile=")
-	done
+	if [ "$TOPO" = mesh3 ]; then
+		append+=" TBIB_TOPO=mesh3"
+		local p
+		for ((p = 0; p < NVMS; p++)); do
+			[ "$p" = "$v" ] && continue
+			for ((l = 0; l < LINKS; l++)); do
+				args+=(-netdev "dgram,id=m${p}l$l,local.type=inet,local.host=127.0.0.1,local.port=$(mport "$v" "$p" "$l"),remote.type=inet,remote.host=127.0.0.1,remote.port=$(mport "$p" "$v" "$l")")
+				args+=(-device "virtio-net-pci,netdev=m${p}l$l,mac=$(printf '52:54:00:7c:%02x:%02x' "$v" $((16 * p + l))),romfile=")
+			done
+		done
+	else
+		for ((l = 0; l < LINKS; l++)); do
+			args+=(-netdev "dgram,id=l$l,local.type=inet,local.host=127.0.0.1,local.port=$(port "$v" "$l"),remote.type=inet,remote.host=127.0.0.1,remote.port=$(port $((1 - v)) "$l")")
+			args+=(-device "virtio-net-pci,netdev=l$l,mac=$(mac "$v" "$l"),romfile=")
+		done
+	fi
 	: >"$WORK/vm$v.console.log"
 	: >"$WORK/vm$v.out.log"
 	"$QEMU" -nodefaults -no-user-config -name "tbib-$NAME-vm$v" \
@@ -152,10 +179,24 @@ start_vm() {
 		"${args[@]}" </dev/null >"$WORK/vm$v.qemu.log" 2>&1 &
 	PIDS[v]=$!
 }
+# the ports QEMU binds: all of them, but mesh3's VM-to-itself slots
+used_ports() {
+	local v p l
+	if [ "$TOPO" != mesh3 ]; then
+		echo "${PORTS[@]}"
+		return
+	fi
+	for ((v = 0; v < NVMS; v++)); do
+		for ((p = 0; p < NVMS; p++)); do
+			[ $p = $v ] && continue
+			for ((l = 0; l < LINKS; l++)); do mport $v $p $l; done
+		done
+	done
+}
 ports_bound() {
 	local p b
 	b=" $(ss -Hanu | awk '{n=split($4,a,":"); printf "%s ", a[n]}') "
-	for p in "${PORTS[@]}"; do
+	for p in $(used_ports); do
 		case "$b" in *" $p "*) ;; *) return 1 ;; esac
 	done
 }
@@ -171,13 +212,13 @@ started=0
 for attempt in 1 2 3; do
 	exec 8>"$LOCK"
 	flock 8
-	[ "$TOPO" = pair ] && pick_ports
+	[ "$TOPO" != single ] && pick_ports
 	PIDS=()
 	for ((v = 0; v < NVMS; v++)); do
 		start_vm "$v"
 	done
 	ok=1
-	if [ "$TOPO" = pair ]; then
+	if [ "$TOPO" != single ]; then
 		ok=0
 		for _ in $(seq 300); do
 			ports_bound && { ok=1; break; }
