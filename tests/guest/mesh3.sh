@@ -4,8 +4,9 @@
 # Three hosts, every two joined by their own two links (tests/vm/README.md,
 # mesh3).  One tbib0 per VM with all four of its links as rails: each VM
 # sees two peers, each over the two rails of its own links; RC traffic
-# (ibv_rc_pingpong, IB link layer: LIDs, no GID) between every two hosts,
-# each as server and as client, works, and the rail counters show each
+# (tests/tools/integrity: every opcode, every byte checked; IB link layer:
+# LIDs, no GID) between every two hosts, each as server and as client,
+# works, and the rail counters show each
 # pair's traffic on that pair's rails only (tx_bytes: the rails to the
 # third VM, and all rails of the third VM, do not move).  Both directions
 # of a pair run at once (each VM serves the other's client).
@@ -57,23 +58,17 @@ tx() {
 }
 
 port=18900
-# pp_server PORT: ibv_rc_pingpong server; pp_client HOST PORT: its client,
-# retried until the server listens
-pp_server() { timeout 60 ibv_rc_pingpong -d tbib0 -p "$1" -s 4096 -n 100 >"/tmp/pp-s$1.log" 2>&1; }
-pp_client() {
-	local end=$(( $(date +%s) + 60 )) rc
-	while :; do
-		timeout 60 ibv_rc_pingpong -d tbib0 -p "$2" -s 4096 -n 100 "$1" \
-			>"/tmp/pp-c$2.log" 2>&1 && return 0
-		rc=$?
-		grep -qiE "couldn't connect|connection refused" "/tmp/pp-c$2.log" || return $rc
-		[ "$(date +%s)" -lt $end ] || return $rc
-		sleep 0.3
-	done
-}
+command -v integrity >/dev/null || fail "integrity tool missing from the image"
+# pp_server PORT / pp_client HOST PORT: an integrity run (its client
+# retries the TCP connection itself).  QP timeout 18 (1 s): three VMs on
+# a loaded two-core host stall for longer than ibv_rc_pingpong's fixed
+# 67 ms x 7 retries.
+INT=(-n 40 -s 16384 -t 18 -w 60)
+pp_server() { timeout 90 integrity -d tbib0 -p "$1" -S "$1" "${INT[@]}" >"/tmp/pp-s$1.log" 2>&1; }
+pp_client() { timeout 90 integrity -d tbib0 -p "$2" -S "$2" "${INT[@]}" "$1" >"/tmp/pp-c$2.log" 2>&1; }
 
 # run A B: RC traffic between vm A and vm B in both directions at once
-# (each runs an ibv_rc_pingpong server for the other's client), the third
+# (each runs an integrity server for the other's client), the third
 # VM idles; then every VM checks which of its rails moved.
 run() {
 	local a=$1 b=$2 before after rc=0 i v b0 moved other spid
@@ -83,13 +78,15 @@ run() {
 	if [ "$me" = "$a" ] || [ "$me" = "$b" ]; then
 		[ "$me" = "$a" ] && other=$b || other=$a
 		# my server on port+(me == a ? 0 : 1), my client to the other's
-		log "ibv_rc_pingpong vm$me <-> vm$other, both directions"
+		log "integrity vm$me <-> vm$other, both directions"
 		pp_server $((port + (me == a ? 0 : 1))) &
 		spid=$!
 		pp_client "$(mesh_ip "$other" "$me" 0)" $((port + (me == a ? 1 : 0))) || rc=$?
 		wait $spid || rc=$((rc + 100))
 		cat /tmp/pp-*.log
-		[ $rc = 0 ] || { tbibctl -s rail show; fail "ibv_rc_pingpong vm$me <-> vm$other failed ($rc)"; }
+		[ $rc = 0 ] || { tbibctl -s rail show; fail "integrity vm$me <-> vm$other failed ($rc)"; }
+		[ "$(cat /tmp/pp-*.log | grep -c '^integrity: OK')" = 2 ] ||
+			fail "integrity vm$me <-> vm$other: not OK"
 		rm -f /tmp/pp-*.log
 	fi
 	barrier "pp-$a-$b-done"
