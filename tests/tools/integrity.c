@@ -778,9 +778,15 @@ static void run_server(void)
 			__sync_synchronize();
 			bad_at = check(slots + (n - 1) * slot_sz + o->roff,
 				       o->tag, 0, o->len);
-			if (bad_at >= 0)
-				bad("last byte of a %u byte WRITE seen before byte %ld",
-				    o->len, bad_at);
+			if (bad_at >= 0) {
+				const uint8_t *base = slots + (n - 1) * slot_sz +
+						      o->roff;
+
+				bad("last byte (%#x, want %#x) of a %u byte WRITE seen before byte %ld (%#x, want %#x)",
+				    base[o->len - 1],
+				    pat(o->tag, o->len - 1), o->len, bad_at,
+				    base[bad_at], pat(o->tag, bad_at));
+			}
 		}
 
 		/* every receive, in order, then the control message */
