@@ -196,11 +196,10 @@ int tbib_mr_copy(struct tbib_mr *mr, u64 iova, void *buf, u64 len,
 	return 0;
 }
 
-int tbib_mr_copy_from_skb(struct tbib_mr *mr, u64 iova,
-			  const struct sk_buff *skb, int offset, u32 len)
+static int tbib_mr_copy_range_from_skb(struct tbib_mr *mr, u64 iova,
+				       const struct sk_buff *skb, int offset,
+				       u32 len)
 {
-	if (!tbib_mr_in_range(mr, iova, len))
-		return -EFAULT;
 	while (len) {
 		size_t avail;
 		void *va = tbib_mr_map(mr, iova, &avail);
@@ -218,6 +217,34 @@ int tbib_mr_copy_from_skb(struct tbib_mr *mr, u64 iova,
 		len -= avail;
 	}
 	return 0;
+}
+
+/*
+ * The last byte is stored last, after a write barrier: applications poll
+ * the last byte of an RDMA WRITE to learn that all of it arrived
+ * (perftest's latency tests, DESIGN.md 3.3), and memcpy() promises no
+ * order: x86's memcpy_orig (CPUs without fast string moves, such as
+ * QEMU's default model) copies backwards depending on the low address
+ * bits of source and destination, and fast string stores may become
+ * visible out of order.  Packets are placed in
+ * PSN order, so the last byte of the last packet comes after the rest of
+ * the message.
+ */
+int tbib_mr_copy_from_skb(struct tbib_mr *mr, u64 iova,
+			  const struct sk_buff *skb, int offset, u32 len)
+{
+	int err;
+
+	if (!tbib_mr_in_range(mr, iova, len))
+		return -EFAULT;
+	if (!len)
+		return 0;
+	err = tbib_mr_copy_range_from_skb(mr, iova, skb, offset, len - 1);
+	if (err)
+		return err;
+	smp_wmb();
+	return tbib_mr_copy_range_from_skb(mr, iova + len - 1, skb,
+					   offset + len - 1, 1);
 }
 
 int tbib_mr_page(struct tbib_mr *mr, u64 iova, struct page **page,
