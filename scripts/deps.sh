@@ -18,6 +18,7 @@ pkgs=(
 	# VM harness
 	qemu-system-x86 busybox-static cpio kmod iproute2 zstd xz-utils
 	rdma-core ibverbs-providers ibverbs-utils perftest
+	ucx-utils libucx0
 	# benchmarks
 	gnuplot-nox
 )

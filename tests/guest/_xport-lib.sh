@@ -31,6 +31,7 @@ xport_pair() {
 	local n=$1 mtu=${2:-9000} i
 	shift 2
 	load_tbib "$@"
+	echo 'module tbib +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
 	check tbibctl dev add tbib0 lid $((0x11 + TBIB_ROLE))
 	for ((i = 0; i < n; i++)); do
 		ip link set "eth$i" mtu "$mtu" || fail "mtu $mtu on eth$i"
@@ -113,4 +114,87 @@ xport_ctr() {
 # xport_rail_state DEV IFNAME: up, probing, down, ... or "none"
 xport_rail_state() {
 	xport_rail_ctrs state | awk -v d="$1" -v i="$2" '$1 == d && $2 == i { v = $3 } END { print (v == "" ? "none" : v) }'
+}
+
+# ---- pair: client/server runs across the two VMs (perf_run) ----
+XPORT_PORT=18900
+XPORT_FAILED=()
+# xport_prun [-u] NAME CMD...: one client/server run across the pair on a
+# fresh port (XPORT_PORT + 1), output in /tmp/NAME.log.  A failed run is
+# added to XPORT_FAILED and the next one goes on (both VMs follow the same
+# sequence, each run on its own port), so that one report shows every tool
+# that fails; xport_pair_end fails the test.  -u: an unreliable transport
+# (UC, UD): a lost packet loses the message and a pingpong then waits
+# forever, as on any HCA, so a run that times out (rc 124, both sides after
+# 30 s) is tried once more.
+xport_prun() {
+	local unrel=0 t=60 name log rc try
+	[ "$1" = -u ] && { unrel=1 t=30; shift; }
+	name=$1 log=/tmp/$1.log
+	shift
+	for try in 1 2; do
+		XPORT_PORT=$((XPORT_PORT + 1))
+		log "$name: $*"
+		# the connections' state 15 s in, shown if the run fails: a
+		# stalled run's QPs are gone by the time the tool gives up
+		(sleep 15; cat /sys/kernel/debug/tbib/conns >"/tmp/$name.conns" 2>&1) &
+		local snap=$!
+		perf_run -q "$name" $t "$@" -p $XPORT_PORT
+		rc=$?
+		kill $snap 2>/dev/null
+		wait $snap 2>/dev/null
+		[ $unrel = 1 ] && [ $rc = 124 ] && [ $try = 1 ] || break
+		log "$name timed out on an unreliable transport (a lost message), once more"
+		cat "/tmp/$name.conns" 2>/dev/null
+	done
+	if [ $rc != 0 ]; then
+		cat "$log"
+		[ -s "/tmp/$name.conns" ] && { echo "--- conns 15 s in"; cat "/tmp/$name.conns"; }
+		xport_dump
+		log "FAILED $name: $* (rc $rc)"
+		XPORT_FAILED+=("$name")
+		return 1
+	fi
+	if grep -qiE "error|fail|couldn't|unable|timeout|mismatch" "$log"; then
+		cat "$log"
+		xport_dump
+		log "FAILED $name: $*: errors reported"
+		XPORT_FAILED+=("$name")
+		return 1
+	fi
+}
+
+# xport_pingpong [-u] NAME CMD...: an ibv_*_pingpong run; checks its summary
+xport_pingpong() {
+	xport_prun "$@" || return
+	[ "$1" = -u ] && shift
+	assert_file_has "/tmp/$1.log" 'bytes in [0-9.]+ seconds = [0-9.]+ Mbit/sec' "$1: no result"
+	grep -E 'Mbit/sec|usec/iter' "/tmp/$1.log"
+}
+
+# xport_perftest [-u] NAME CMD...: a perftest run on tbib0; the client
+# must print result lines
+xport_perftest() {
+	local u=
+	[ "$1" = -u ] && { u=-u; shift; }
+	local name=$1
+	shift
+	xport_prun $u "$name" "$@" -d tbib0 -F -u 18 || return
+	# the client reports every tool; the servers of *_read_lat and a few
+	# others print no table
+	[ "$TBIB_ROLE" = 1 ] || return 0
+	assert_match "$(perf_summary "/tmp/$name.log")" '^ *[0-9]+ +[0-9]+' "$name: no result"
+	perf_summary "/tmp/$name.log"
+}
+
+
+# xport_pair_end: counters, the test fails if a run did, tbib0 and the
+# module go away
+xport_pair_end() {
+	xport_stats tbib0
+	[ ${#XPORT_FAILED[@]} = 0 ] || fail "failed runs: ${XPORT_FAILED[*]}"
+	barrier done
+	check tbibctl dev del tbib0
+	check rmmod tbib
+	log "done"
 }

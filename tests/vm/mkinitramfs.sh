@@ -6,7 +6,8 @@
 # unpacks them in order, later files replacing earlier ones):
 #
 #   base     busybox, bash, kmod, iproute2, rdma-core + librxe, perftest,
-#            ibverbs-utils, the in-tree modules of tests/vm/modules.list
+#            ibverbs-utils, UCX (ucx_info, ucx_perftest and its transport
+#            modules), the in-tree modules of tests/vm/modules.list
 #            with their dependencies.  Changes only with the packages.
 #   overlay  /init, tests/guest/, tbib.ko, tbibctl, build/<KVER>/guest-tools,
 #            the self-test module, and modules.dep regenerated with them.
@@ -54,6 +55,7 @@ need ib_write_bw perftest
 need ibv_rc_pingpong ibverbs-utils
 need rdma iproute2
 need xz xz-utils
+need ucx_perftest ucx-utils
 
 # Serialise builders of the same kernel's image (overlapping test runs).
 exec 9>"$OUTDIR/.initramfs.lock"
@@ -211,6 +213,13 @@ build_base() {
 	for p in rxe siw; do
 		put "$S" /etc/libibverbs.d/$p.driver
 		put_elf "$S" /usr/lib/x86_64-linux-gnu/libibverbs/lib$p-rdmav34.so
+	done
+	# UCX: the tools, and its transports, which libucs dlopens from the
+	# "ucx" folder next to itself (so ldd does not list them)
+	put_elf "$S" /usr/bin/ucx_info
+	put_elf "$S" /usr/bin/ucx_perftest
+	for f in /usr/lib/x86_64-linux-gnu/ucx/*.so.0; do
+		put_elf "$S" "$f"
 	done
 	# dlopened, so ldd does not list them
 	for f in /usr/lib/x86_64-linux-gnu/libnss_files.so.2 /usr/lib/x86_64-linux-gnu/libgcc_s.so.1; do
