@@ -119,6 +119,7 @@ struct tbib_rd {
 	u8 retries;		/* asked again without news since */
 	bool asked_again;	/* (ever) */
 	u32 psn;
+	u32 seq;		/* c->rd_seq when issued */
 	u32 ring_idx;		/* its WQE in the ring */
 	u64 off;		/* message offset of the chunk */
 	u32 len;		/* chunk length */
@@ -218,6 +219,7 @@ struct tbib_conn {
 	struct tbib_sgl sgl;		/* source of the WQE at r_build */
 	struct tbib_rd rd[TBIB_CONN_RD];
 	u32 rd_busy;			/* slots in use */
+	u32 rd_seq;			/* READs/atomics issued (wraps) */
 	u64 rd_bytes;			/* bytes they ask for */
 	bool fence_wait;
 	u8 retries;			/* timeouts without progress */

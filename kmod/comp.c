@@ -428,11 +428,20 @@ static bool tbib_rd_requested(struct tbib_conn *c, const struct tbib_rd *rd)
 static void tbib_comp_retry_exc(struct tbib_conn *c, const char *why)
 {
 	struct tbib_swqe *e = tbib_ring_at(c, c->r_head);
+	unsigned int i;
 
 	pr_debug("%s qp %u: retry exceeded (%s): wqe op %u len %llu psn %u..%u off %llu, una %u nxt %u nlost %u, retries %u\n",
 		 tbib_dev_name(c->dev), c->qpn, why, e->w->opcode,
 		 e->w->length, e->first_psn, e->end_psn, e->off,
 		 c->tt->una, c->tt->nxt, c->tt->nlost, c->retries);
+	for (i = 0; i < TBIB_CONN_RD; i++)
+		if (c->rd[i].used)
+			pr_debug("%s qp %u:  rd psn %u atomic %d off %llu len %u have %u nivl %u retries %u ring %u (head %u rd_open %u)\n",
+				 tbib_dev_name(c->dev), c->qpn, c->rd[i].psn,
+				 c->rd[i].atomic, c->rd[i].off, c->rd[i].len,
+				 c->rd[i].have, c->rd[i].nivl,
+				 c->rd[i].retries, c->rd[i].ring_idx,
+				 c->r_head, e->rd_open);
 	tbib_comp_fatal(c, tbib_ring_at(c, c->r_head)->first_psn,
 			IB_WC_RETRY_EXC_ERR);
 	tbib_comp_run(c);

@@ -362,10 +362,21 @@ static struct tbib_rd *tbib_rd_alloc(struct tbib_conn *c)
 
 	if (c->rd_busy >= limit)
 		return NULL;
+	/*
+	 * The responder can replay only the last TBIB_RESP_CACHE READs and
+	 * atomics it executed.  Their responses, sprayed over the rails,
+	 * complete out of order, so later ones could push out one whose data
+	 * still has a gap: issue no more than that from the oldest
+	 * unfinished one on.
+	 */
+	for (i = 0; i < TBIB_CONN_RD; i++)
+		if (c->rd[i].used && c->rd_seq - c->rd[i].seq >= TBIB_RESP_CACHE)
+			return NULL;
 	for (i = 0; i < TBIB_CONN_RD; i++) {
 		if (!c->rd[i].used) {
 			memset(&c->rd[i], 0, sizeof(c->rd[i]));
 			c->rd[i].used = true;
+			c->rd[i].seq = c->rd_seq++;
 			c->rd_busy++;
 			return &c->rd[i];
 		}
@@ -424,6 +435,7 @@ static int tbib_req_rd_pkt(struct tbib_conn *c, struct tbib_peer *peer,
 		kfree_skb(skb);
 		rd->used = false;
 		c->rd_busy--;
+		c->rd_seq--;	/* never sent: the responder caches nothing */
 		return -ENOMEM;
 	}
 
