@@ -187,6 +187,17 @@ u32 tbib_spray_payload(struct tbib_peer *peer, bool *crc)
 	return m > 64 ? m & ~63U : m;
 }
 
+int tbib_spray_rail_id(struct tbib_peer *peer, int slot)
+{
+	struct tbib_tpeer *tp = READ_ONCE(peer->transport);
+	struct tbib_rail *rail;
+
+	if (!tp || slot < 0 || slot >= TBIB_MAX_RAILS)
+		return -1;
+	rail = rcu_dereference(tp->rail[slot]);
+	return rail ? (int)rail->id : -1;
+}
+
 /* The rail for @bytes; tp->lock held. */
 static int tbib_spray_pick(struct tbib_tpeer *tp, u32 bytes, u32 excl)
 {

@@ -142,8 +142,9 @@ static void tbib_req_send_frame(struct tbib_conn *c, struct tbib_peer *peer,
 	if (clone)
 		slot = tbib_spray_xmit(peer, clone, 0);
 	tbib_txtrack_sent(tt, psn, slot >= 0 ? slot : 0, len);
-	if (slot < 0)
-		tbib_txtrack_mark_lost(tt, psn);
+	c->lost_why[psn & (TBIB_CONN_WIN - 1)] = TBIB_LOST_FAST;
+	if (slot < 0 && !tbib_txtrack_mark_lost(tt, psn))
+		c->lost_why[psn & (TBIB_CONN_WIN - 1)] = TBIB_LOST_UNSENT;
 }
 
 /* The entry is fully issued: the next one may start. */
@@ -609,6 +610,8 @@ unsigned int tbib_req_retransmit(struct tbib_conn *c, struct tbib_peer *peer,
 		tbib_stat_inc(&peer->stats, timeout ?
 			      TBIB_A_STATS_RETRANS_TIMEOUT :
 			      TBIB_A_STATS_RETRANS_FAST);
+		/* a later loss of this PSN is found by SACK unless told */
+		c->lost_why[psn & (TBIB_CONN_WIN - 1)] = TBIB_LOST_FAST;
 		n++;
 	}
 	return n;

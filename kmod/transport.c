@@ -367,11 +367,19 @@ void tbib_transport_rail_changed(struct tbib_rail *rail)
 	 */
 	mutex_lock(&tbib_conns_lock);
 	list_for_each_entry(c, &tbib_conns, node) {
+		bool kick = false;
+
 		if (c->dev != rail->dev)
 			continue;
 		spin_lock_bh(&c->lock);
-		if (c->tx_on && (!down || (c->tt &&
-					   tbib_txtrack_rail_down(c->tt, slot))))
+		if (c->tx_on && !down) {
+			kick = true;
+		} else if (c->tx_on && c->tt &&
+			   tbib_txtrack_rail_down(c->tt, slot)) {
+			tbib_conn_lost_on_rail(c, slot, TBIB_LOST_RAIL_DOWN);
+			kick = true;
+		}
+		if (kick)
 			tbib_conn_kick(c);
 		spin_unlock_bh(&c->lock);
 	}
