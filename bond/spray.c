@@ -29,6 +29,7 @@
 #include "conn.h"
 #include "peer.h"
 #include "rail.h"
+#include "trace.h"
 
 struct tbib_tpeer {
 	spinlock_t lock;
@@ -271,6 +272,7 @@ int tbib_spray_xmit(struct tbib_peer *peer, struct sk_buff *skb, u32 excl)
 		kfree_skb(skb);
 		return slot < 0 ? slot : -ENOLINK;
 	}
+	trace_tbib_tx(rail, skb);
 	if (tbib_rail_xmit(rail, skb))
 		return -ENOBUFS;
 	return slot;

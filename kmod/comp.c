@@ -32,6 +32,7 @@
 #include "conn.h"
 #include "peer.h"
 #include "psn.h"
+#include "trace.h"
 
 /* IB RNR timer encoding (min_rnr_timer, RNR NAK) in microseconds. */
 static const u32 tbib_rnr_us[32] = {
@@ -115,6 +116,7 @@ static void tbib_comp_fatal(struct tbib_conn *c, u32 psn, u8 status)
 	c->nak = true;
 	c->nak_psn = psn;
 	c->nak_status = status;
+	trace_tbib_qp_error(c, psn, status);
 }
 
 /* Everything from @psn on must be sent again (enum tbib_lost_why @why). */
@@ -434,6 +436,7 @@ static void tbib_comp_retry_exc(struct tbib_conn *c, const char *why)
 		 tbib_dev_name(c->dev), c->qpn, why, e->w->opcode,
 		 e->w->length, e->first_psn, e->end_psn, e->off,
 		 c->tt->una, c->tt->nxt, c->tt->nlost, c->retries);
+	trace_tbib_retry_exceeded(c, e, why);
 	tbib_comp_fatal(c, tbib_ring_at(c, c->r_head)->first_psn,
 			IB_WC_RETRY_EXC_ERR);
 	tbib_comp_run(c);

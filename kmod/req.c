@@ -23,6 +23,7 @@
 #include "conn.h"
 #include "peer.h"
 #include "psn.h"
+#include "trace.h"
 
 static bool tbib_wqe_signaled(const struct tbib_conn *c,
 			      const struct tbib_send_wqe *w)
@@ -610,6 +611,9 @@ unsigned int tbib_req_retransmit(struct tbib_conn *c, struct tbib_peer *peer,
 		tbib_stat_inc(&peer->stats, timeout ?
 			      TBIB_A_STATS_RETRANS_TIMEOUT :
 			      TBIB_A_STATS_RETRANS_FAST);
+		trace_tbib_retransmit(c, peer, psn, skb->len,
+				      c->lost_why[psn & (TBIB_CONN_WIN - 1)],
+				      info.rail, slot);
 		/* a later loss of this PSN is found by SACK unless told */
 		c->lost_why[psn & (TBIB_CONN_WIN - 1)] = TBIB_LOST_FAST;
 		n++;

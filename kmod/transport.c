@@ -27,6 +27,7 @@
 #include "peer.h"
 #include "rail.h"
 #include "transport.h"
+#include "trace.h"
 
 unsigned int tbib_max_payload = TBIB_WIRE_MAX_PAYLOAD;
 module_param_named(max_payload, tbib_max_payload, uint, 0644);
@@ -294,6 +295,7 @@ void tbib_transport_rx(struct tbib_rail *rail, struct sk_buff *skb)
 		tbib_stat_inc(&rail->stats, why);
 		goto drop;
 	}
+	trace_tbib_rx(rail, skb);
 	if (unlikely(p.bth.dlid != READ_ONCE(dev->lid)))
 		goto no_qp;
 	qp = tbib_qp_get(&dev->ibdev, p.bth.dqpn);

@@ -11,6 +11,7 @@
 #include "nl.h"
 #include "peer.h"
 #include "transport.h"
+#include "trace.h"
 
 int tbib_rail_init(struct tbib_rail *rail, struct tbib_dev *dev,
 		   const struct tbib_rail_ops *ops)
@@ -52,6 +53,7 @@ static void __tbib_rail_set_state(struct tbib_rail *rail, u8 state, u8 why,
 
 	if (old == state)
 		return;
+	trace_tbib_rail_state(rail, old, state, why);
 	/*
 	 * Going down for a local reason (admin down, MTU, removal) while the
 	 * link still works: tell the peer so it fails over now rather than
