@@ -7,6 +7,7 @@
 #include <linux/slab.h>
 
 #include "conn.h"
+#include "psn.h"
 
 /* Any constant: the generation only has to differ between connections. */
 #define TBIB_GEN_SEED	0x7b1b6e6e
@@ -27,6 +28,22 @@ u64 tbib_conn_rto_ns(const struct tbib_conn *c)
 	u64 ns = c->timeout ? 4096ULL << c->timeout : 0;
 
 	return max(ns, floor);
+}
+
+void tbib_conn_lost_on_rail(struct tbib_conn *c, u8 slot, u8 why)
+{
+	struct tbib_txtrack *tt = c->tt;
+	struct tbib_txtrack_info info;
+	u32 psn;
+
+	/*
+	 * The tracker keeps the rail of a lost PSN: this also relabels PSNs
+	 * lost earlier on that rail and not resent yet, which is harmless.
+	 */
+	for (psn = tt->una; psn != tt->nxt; psn = tbib_psn_add(psn, 1))
+		if (!tbib_txtrack_get(tt, psn, &info) && info.rail == slot &&
+		    (info.flags & TBIB_TXT_LOST))
+			c->lost_why[psn & (TBIB_CONN_WIN - 1)] = why;
 }
 
 void tbib_conn_free_held(void *ctx, void *item)
@@ -61,7 +78,8 @@ struct tbib_conn *tbib_conn_alloc(struct tbib_qp *qp)
 				    GFP_KERNEL);
 		c->sent_ns = kvcalloc(TBIB_CONN_WIN, sizeof(*c->sent_ns),
 				      GFP_KERNEL);
-		if (!c->tt || !c->store || !c->sent_ns)
+		c->lost_why = kvzalloc(TBIB_CONN_WIN, GFP_KERNEL);
+		if (!c->tt || !c->store || !c->sent_ns || !c->lost_why)
 			goto fail;
 		tbib_txtrack_init(c->tt, TBIB_CONN_WIN, 0);
 	}
@@ -82,6 +100,7 @@ struct tbib_conn *tbib_conn_alloc(struct tbib_qp *qp)
 
 fail:
 	kvfree(c->rw);
+	kvfree(c->lost_why);
 	kvfree(c->sent_ns);
 	kvfree(c->store);
 	kvfree(c->tt);
@@ -94,6 +113,7 @@ fail:
 void tbib_conn_free(struct tbib_conn *c)
 {
 	kvfree(c->rw);
+	kvfree(c->lost_why);
 	kvfree(c->sent_ns);
 	kvfree(c->store);
 	kvfree(c->tt);

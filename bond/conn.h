@@ -98,6 +98,21 @@ enum tbib_sk_kind {
 	TBIB_SK_LOCAL,		/* LOCAL_INV, REG_MR: no packet */
 };
 
+/*
+ * Why an RC PSN is waiting for retransmission (conn->lost_why), for the
+ * tbib_retransmit tracepoint.  The sender tracker finds losses on its
+ * own from SACKs (a later PSN on the same rail arrived): that is the
+ * default, the other causes are recorded where they mark a PSN lost.
+ */
+enum tbib_lost_why {
+	TBIB_LOST_FAST,		/* SACK: overtaken on its own rail */
+	TBIB_LOST_NAK,		/* PSN sequence NAK */
+	TBIB_LOST_TIMEOUT,	/* retransmit timer */
+	TBIB_LOST_RAIL_DOWN,	/* its rail went down */
+	TBIB_LOST_RNR,		/* RNR NAK: resent after the pause */
+	TBIB_LOST_UNSENT,	/* no rail took it the first time */
+};
+
 /* A send WQE the requester has taken (ring entry, in SQ order). */
 struct tbib_swqe {
 	struct tbib_send_wqe *w;
@@ -210,6 +225,7 @@ struct tbib_conn {
 	struct tbib_txtrack *tt;	/* RC */
 	struct sk_buff **store;		/* RC: frame of each PSN in flight */
 	u64 *sent_ns;			/* RC: when each was last sent */
+	u8 *lost_why;			/* RC: enum tbib_lost_why of each */
 	u64 store_bytes;		/* bytes of stored frames */
 	u32 next_psn;			/* UC, UD */
 	struct tbib_swqe *ring;
@@ -281,6 +297,8 @@ void tbib_conn_init_rx(struct tbib_conn *c, u32 psn);
 u32 tbib_conn_gen(u32 src_qpn, u32 dst_qpn, u32 psn);
 void tbib_conn_kick(struct tbib_conn *c);	/* schedule the work */
 u64 tbib_conn_rto_ns(const struct tbib_conn *c);
+/* Record @why for the PSNs @slot had in flight, now lost; lock held. */
+void tbib_conn_lost_on_rail(struct tbib_conn *c, u8 slot, u8 why);
 /* Free a held skb (rxwin flush callback); keeps the depth gauge right. */
 void tbib_conn_free_held(void *ctx, void *item);
 
@@ -295,6 +313,8 @@ u32 tbib_spray_payload(struct tbib_peer *peer, bool *crc);
  * RCU read lock held.
  */
 int tbib_spray_xmit(struct tbib_peer *peer, struct sk_buff *skb, u32 excl);
+/* Id of the rail in @slot of @peer, -1 if none; RCU read lock held. */
+int tbib_spray_rail_id(struct tbib_peer *peer, int slot);
 /* A frame with @hdr_len header bytes and room for @paylen payload. */
 struct sk_buff *tbib_frame_alloc(u32 hdr_len, u32 paylen, bool crc);
 /* Fill the payload of a frame from tbib_frame_alloc() piece by piece. */

@@ -188,7 +188,8 @@ void tbib_peer_reset(struct tbib_peer *peer)
 	tbib_peer_get(peer);
 	list_for_each_entry(rail, &dev->rails, node)
 		if (rcu_access_pointer(rail->peer) == peer)
-			tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING);
+			tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING,
+					    TBIB_RAIL_WHY_PEER_RESTART);
 	if (!peer->dead)
 		tbib_peer_delete(peer);
 	tbib_peer_put(peer);

@@ -73,7 +73,10 @@ struct tbib_peer *tbib_peer_create(struct tbib_dev *dev, u64 guid, u64 gen,
  */
 int tbib_peer_add_rail(struct tbib_peer *peer, struct tbib_rail *rail);
 void tbib_peer_del_rail(struct tbib_peer *peer, struct tbib_rail *rail);
-/* Takes every rail of @peer down to PROBING and deletes it (cfg lock). */
+/*
+ * The remote restarted: takes every rail of @peer down to PROBING and
+ * deletes it (cfg lock).
+ */
 void tbib_peer_reset(struct tbib_peer *peer);
 /* Updates the LID a peer announced (cfg lock). */
 void tbib_peer_set_lid(struct tbib_peer *peer, u32 lid);

@@ -29,6 +29,7 @@
 #include "conn.h"
 #include "peer.h"
 #include "rail.h"
+#include "trace.h"
 
 struct tbib_tpeer {
 	spinlock_t lock;
@@ -187,6 +188,17 @@ u32 tbib_spray_payload(struct tbib_peer *peer, bool *crc)
 	return m > 64 ? m & ~63U : m;
 }
 
+int tbib_spray_rail_id(struct tbib_peer *peer, int slot)
+{
+	struct tbib_tpeer *tp = READ_ONCE(peer->transport);
+	struct tbib_rail *rail;
+
+	if (!tp || slot < 0 || slot >= TBIB_MAX_RAILS)
+		return -1;
+	rail = rcu_dereference(tp->rail[slot]);
+	return rail ? (int)rail->id : -1;
+}
+
 /* The rail for @bytes; tp->lock held. */
 static int tbib_spray_pick(struct tbib_tpeer *tp, u32 bytes, u32 excl)
 {
@@ -260,6 +272,7 @@ int tbib_spray_xmit(struct tbib_peer *peer, struct sk_buff *skb, u32 excl)
 		kfree_skb(skb);
 		return slot < 0 ? slot : -ENOLINK;
 	}
+	trace_tbib_tx(rail, skb);
 	if (tbib_rail_xmit(rail, skb))
 		return -ENOBUFS;
 	return slot;

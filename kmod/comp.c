@@ -32,6 +32,7 @@
 #include "conn.h"
 #include "peer.h"
 #include "psn.h"
+#include "trace.h"
 
 /* IB RNR timer encoding (min_rnr_timer, RNR NAK) in microseconds. */
 static const u32 tbib_rnr_us[32] = {
@@ -115,17 +116,19 @@ static void tbib_comp_fatal(struct tbib_conn *c, u32 psn, u8 status)
 	c->nak = true;
 	c->nak_psn = psn;
 	c->nak_status = status;
+	trace_tbib_qp_error(c, psn, status);
 }
 
-/* Everything from @psn on must be sent again. */
-static void tbib_comp_resend_from(struct tbib_conn *c, u32 psn)
+/* Everything from @psn on must be sent again (enum tbib_lost_why @why). */
+static void tbib_comp_resend_from(struct tbib_conn *c, u32 psn, u8 why)
 {
 	struct tbib_txtrack *tt = c->tt;
 
 	if (tbib_psn_lt(psn, tt->una))
 		psn = tt->una;
 	for (; psn != tt->nxt; psn = tbib_psn_add(psn, 1))
-		tbib_txtrack_mark_lost(tt, psn);
+		if (!tbib_txtrack_mark_lost(tt, psn))
+			c->lost_why[psn & (TBIB_CONN_WIN - 1)] = why;
 }
 
 static void tbib_comp_ack(struct tbib_conn *c, const struct tbib_pkt *p)
@@ -147,7 +150,7 @@ static void tbib_comp_ack(struct tbib_conn *c, const struct tbib_pkt *p)
 			tbib_comp_fatal(c, cum, IB_WC_RNR_RETRY_EXC_ERR);
 			return;
 		}
-		tbib_comp_resend_from(c, cum);
+		tbib_comp_resend_from(c, cum, TBIB_LOST_RNR);
 		c->rnr_wait = true;
 		hrtimer_start(&c->rnr_timer,
 			      ns_to_ktime((u64)tbib_rnr_us[syn & TBIB_AETH_VAL_MASK] *
@@ -159,7 +162,7 @@ static void tbib_comp_ack(struct tbib_conn *c, const struct tbib_pkt *p)
 		u8 code = syn & TBIB_AETH_VAL_MASK;
 
 		if (code == TBIB_NAK_PSN_SEQ)
-			tbib_comp_resend_from(c, cum);
+			tbib_comp_resend_from(c, cum, TBIB_LOST_NAK);
 		else
 			tbib_comp_fatal(c, cum, tbib_nak_status(code));
 	}
@@ -442,6 +445,7 @@ static void tbib_comp_retry_exc(struct tbib_conn *c, const char *why)
 				 c->rd[i].have, c->rd[i].nivl,
 				 c->rd[i].retries, c->rd[i].ring_idx,
 				 c->r_head, e->rd_open);
+	trace_tbib_retry_exceeded(c, e, why);
 	tbib_comp_fatal(c, tbib_ring_at(c, c->r_head)->first_psn,
 			IB_WC_RETRY_EXC_ERR);
 	tbib_comp_run(c);
@@ -462,8 +466,10 @@ static void tbib_comp_mark_old(struct tbib_conn *c, u64 rto)
 		if (tbib_txtrack_get(tt, psn, &info) ||
 		    !(info.flags & TBIB_TXT_LINKED))
 			continue;
-		if (now - c->sent_ns[psn & (TBIB_CONN_WIN - 1)] >= rto)
-			tbib_txtrack_mark_lost(tt, psn);
+		if (now - c->sent_ns[psn & (TBIB_CONN_WIN - 1)] >= rto &&
+		    !tbib_txtrack_mark_lost(tt, psn))
+			c->lost_why[psn & (TBIB_CONN_WIN - 1)] =
+				TBIB_LOST_TIMEOUT;
 	}
 }
 
@@ -478,8 +484,9 @@ static void tbib_comp_timeout(struct tbib_conn *c, struct tbib_peer *peer,
 		return;
 	}
 	tbib_comp_mark_old(c, rto);
-	if (!c->tt->nlost)
-		tbib_txtrack_probe(c->tt);
+	if (!c->tt->nlost && tbib_txtrack_probe(c->tt))
+		c->lost_why[c->tt->una & (TBIB_CONN_WIN - 1)] =
+			TBIB_LOST_TIMEOUT;
 	if (tbib_req_retransmit(c, peer, tbib_tx_budget, true) >=
 	    tbib_tx_budget)
 		tbib_conn_kick(c);

@@ -33,6 +33,16 @@
 #define tbib_create_cq_udata()	(udata)
 #endif
 
+/*
+ * In a tracepoint's TP_fast_assign: __assign_str() takes only the field
+ * since 6.10 (the source given to __string() is kept).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define tbib_assign_str(dst, src)	__assign_str(dst)
+#else
+#define tbib_assign_str(dst, src)	__assign_str(dst, src)
+#endif
+
 /* IB_SPEED_XDR (200 Gb/s per lane) exists since 6.6; tbib never reports it. */
 
 #endif /* TBIB_COMPAT_H */

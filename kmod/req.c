@@ -23,6 +23,7 @@
 #include "conn.h"
 #include "peer.h"
 #include "psn.h"
+#include "trace.h"
 
 static bool tbib_wqe_signaled(const struct tbib_conn *c,
 			      const struct tbib_send_wqe *w)
@@ -142,8 +143,9 @@ static void tbib_req_send_frame(struct tbib_conn *c, struct tbib_peer *peer,
 	if (clone)
 		slot = tbib_spray_xmit(peer, clone, 0);
 	tbib_txtrack_sent(tt, psn, slot >= 0 ? slot : 0, len);
-	if (slot < 0)
-		tbib_txtrack_mark_lost(tt, psn);
+	c->lost_why[psn & (TBIB_CONN_WIN - 1)] = TBIB_LOST_FAST;
+	if (slot < 0 && !tbib_txtrack_mark_lost(tt, psn))
+		c->lost_why[psn & (TBIB_CONN_WIN - 1)] = TBIB_LOST_UNSENT;
 }
 
 /* The entry is fully issued: the next one may start. */
@@ -621,6 +623,11 @@ unsigned int tbib_req_retransmit(struct tbib_conn *c, struct tbib_peer *peer,
 		tbib_stat_inc(&peer->stats, timeout ?
 			      TBIB_A_STATS_RETRANS_TIMEOUT :
 			      TBIB_A_STATS_RETRANS_FAST);
+		trace_tbib_retransmit(c, peer, psn, skb->len,
+				      c->lost_why[psn & (TBIB_CONN_WIN - 1)],
+				      info.rail, slot);
+		/* a later loss of this PSN is found by SACK unless told */
+		c->lost_why[psn & (TBIB_CONN_WIN - 1)] = TBIB_LOST_FAST;
 		n++;
 	}
 	return n;

@@ -27,6 +27,7 @@
 #include "peer.h"
 #include "rail.h"
 #include "transport.h"
+#include "trace.h"
 
 unsigned int tbib_max_payload = TBIB_WIRE_MAX_PAYLOAD;
 module_param_named(max_payload, tbib_max_payload, uint, 0644);
@@ -294,6 +295,7 @@ void tbib_transport_rx(struct tbib_rail *rail, struct sk_buff *skb)
 		tbib_stat_inc(&rail->stats, why);
 		goto drop;
 	}
+	trace_tbib_rx(rail, skb);
 	if (unlikely(p.bth.dlid != READ_ONCE(dev->lid)))
 		goto no_qp;
 	qp = tbib_qp_get(&dev->ibdev, p.bth.dqpn);
@@ -367,11 +369,19 @@ void tbib_transport_rail_changed(struct tbib_rail *rail)
 	 */
 	mutex_lock(&tbib_conns_lock);
 	list_for_each_entry(c, &tbib_conns, node) {
+		bool kick = false;
+
 		if (c->dev != rail->dev)
 			continue;
 		spin_lock_bh(&c->lock);
-		if (c->tx_on && (!down || (c->tt &&
-					   tbib_txtrack_rail_down(c->tt, slot))))
+		if (c->tx_on && !down) {
+			kick = true;
+		} else if (c->tx_on && c->tt &&
+			   tbib_txtrack_rail_down(c->tt, slot)) {
+			tbib_conn_lost_on_rail(c, slot, TBIB_LOST_RAIL_DOWN);
+			kick = true;
+		}
+		if (kick)
 			tbib_conn_kick(c);
 		spin_unlock_bh(&c->lock);
 	}

@@ -737,7 +737,8 @@ static int tbib_nl_rail_set(struct sk_buff *skb, struct genl_info *info)
 			/* Rebind under the new rule. */
 			if (rail->oper_state == TBIB_RAIL_STATE_UP)
 				tbib_rail_set_state(rail,
-						    TBIB_RAIL_STATE_PROBING);
+						    TBIB_RAIL_STATE_PROBING,
+						    TBIB_RAIL_WHY_PEER_MAC);
 			else
 				tbib_hello_reset(rail);
 			tbib_nl_rail_event(rail, TBIB_CMD_RAIL_SET);

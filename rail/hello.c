@@ -180,7 +180,7 @@ static void tbib_hello_bind(struct tbib_rail *rail,
 	WRITE_ONCE(rail->dst_addr, c->addr);
 	WRITE_ONCE(rail->hello_last_rx, jiffies);
 	rcu_assign_pointer(rail->peer, peer);
-	tbib_rail_set_state(rail, TBIB_RAIL_STATE_UP);
+	tbib_rail_set_state(rail, TBIB_RAIL_STATE_UP, TBIB_RAIL_WHY_BOUND);
 	/* Answer at once: the other end may still wait to hear its name. */
 	tbib_hello_kick(rail);
 }
@@ -209,7 +209,8 @@ static void tbib_hello_handle(struct tbib_rail *rail,
 			tbib_peer_reset(peer);
 		} else if (!c->heard_us) {
 			/* It lost us (its keepalive timer fired): re-probe. */
-			tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING);
+			tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING,
+					    TBIB_RAIL_WHY_PEER_LOST_US);
 		} else {
 			/* Alive and well: follow what it announces. */
 			tbib_peer_set_lid(peer, c->lid);
@@ -259,7 +260,8 @@ static void tbib_hello_work(struct work_struct *work)
 
 	if ((pending & TBIB_HELLO_PENDING_BYE) && peer &&
 	    bye.guid == peer->guid && bye.gen == peer->generation) {
-		tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING);
+		tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING,
+				    TBIB_RAIL_WHY_BYE);
 		peer = NULL;
 		/* A HELLO of the same instance queued before its BYE is stale. */
 		if (cand.guid == bye.guid && cand.gen == bye.gen)
@@ -270,7 +272,8 @@ static void tbib_hello_work(struct work_struct *work)
 				tbib_hello_dead_time())) {
 		pr_info("tbib: %s: rail %u: peer %016llx silent, re-probing\n",
 			tbib_dev_name(rail->dev), rail->id, peer->guid);
-		tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING);
+		tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING,
+				    TBIB_RAIL_WHY_KEEPALIVE);
 	}
 	if (pending & TBIB_HELLO_PENDING_HELLO)
 		tbib_hello_handle(rail, &cand);

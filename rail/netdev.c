@@ -150,6 +150,15 @@ static void tbib_netdev_free(struct tbib_rail *rail)
 	kfree(to_ndr(rail));
 }
 
+/* The netdev is held from creation until release, after the last event. */
+static const char *tbib_netdev_link_name(const struct tbib_rail *rail)
+{
+	const struct tbib_netdev_rail *ndr =
+		container_of(rail, struct tbib_netdev_rail, rail);
+
+	return ndr->ndev ? ndr->ndev->name : "";
+}
+
 static const struct tbib_rail_ops tbib_netdev_rail_ops = {
 	.type = TBIB_RAIL_TYPE_NETDEV,
 	.name = "netdev",
@@ -160,6 +169,7 @@ static const struct tbib_rail_ops tbib_netdev_rail_ops = {
 	.release = tbib_netdev_release,
 	.fill_info = tbib_netdev_fill_info,
 	.free = tbib_netdev_free,
+	.link_name = tbib_netdev_link_name,
 };
 
 /* Link speed in Mbit/s, 0 when the driver does not know; rtnl held. */

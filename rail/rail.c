@@ -11,6 +11,7 @@
 #include "nl.h"
 #include "peer.h"
 #include "transport.h"
+#include "trace.h"
 
 int tbib_rail_init(struct tbib_rail *rail, struct tbib_dev *dev,
 		   const struct tbib_rail_ops *ops)
@@ -41,7 +42,7 @@ static u8 tbib_rail_base_state(const struct tbib_rail *rail)
 	return TBIB_RAIL_STATE_PROBING;
 }
 
-static void __tbib_rail_set_state(struct tbib_rail *rail, u8 state,
+static void __tbib_rail_set_state(struct tbib_rail *rail, u8 state, u8 why,
 				  bool notify)
 {
 	struct tbib_dev *dev = rail->dev;
@@ -52,6 +53,7 @@ static void __tbib_rail_set_state(struct tbib_rail *rail, u8 state,
 
 	if (old == state)
 		return;
+	trace_tbib_rail_state(rail, old, state, why);
 	/*
 	 * Going down for a local reason (admin down, MTU, removal) while the
 	 * link still works: tell the peer so it fails over now rather than
@@ -83,20 +85,20 @@ static void __tbib_rail_set_state(struct tbib_rail *rail, u8 state,
 	tbib_dev_port_event(dev);
 }
 
-void tbib_rail_set_state(struct tbib_rail *rail, u8 state)
+void tbib_rail_set_state(struct tbib_rail *rail, u8 state, u8 why)
 {
-	__tbib_rail_set_state(rail, state, true);
+	__tbib_rail_set_state(rail, state, why, true);
 }
 
-/* Re-evaluates DOWN <-> PROBING after an input changed. */
-static void tbib_rail_update(struct tbib_rail *rail)
+/* Re-evaluates DOWN <-> PROBING after input @why changed. */
+static void tbib_rail_update(struct tbib_rail *rail, u8 why)
 {
 	u8 base = tbib_rail_base_state(rail);
 
 	if (base == TBIB_RAIL_STATE_DOWN) {
-		tbib_rail_set_state(rail, TBIB_RAIL_STATE_DOWN);
+		tbib_rail_set_state(rail, TBIB_RAIL_STATE_DOWN, why);
 	} else if (rail->oper_state == TBIB_RAIL_STATE_DOWN) {
-		tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING);
+		tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING, why);
 		tbib_hello_kick(rail);
 	}
 }
@@ -107,7 +109,7 @@ void tbib_rail_set_carrier(struct tbib_rail *rail, bool carrier)
 	if (rail->carrier == carrier)
 		return;
 	WRITE_ONCE(rail->carrier, carrier);
-	tbib_rail_update(rail);
+	tbib_rail_update(rail, TBIB_RAIL_WHY_CARRIER);
 	/* phys_state follows the carrier even when the state did not move */
 	tbib_dev_port_event(rail->dev);
 }
@@ -119,7 +121,7 @@ void tbib_rail_set_admin(struct tbib_rail *rail, bool up)
 		return;
 	rail->admin_up = up;
 	tbib_nl_rail_event(rail, TBIB_CMD_RAIL_SET);
-	tbib_rail_update(rail);
+	tbib_rail_update(rail, TBIB_RAIL_WHY_ADMIN);
 	tbib_dev_port_event(rail->dev);
 }
 
@@ -134,7 +136,7 @@ void tbib_rail_set_mtu(struct tbib_rail *rail, u32 mtu)
 			TBIB_RAIL_MTU_MIN);
 	WRITE_ONCE(rail->mtu, mtu);
 	tbib_nl_rail_event(rail, TBIB_CMD_RAIL_SET);
-	tbib_rail_update(rail);
+	tbib_rail_update(rail, TBIB_RAIL_WHY_MTU);
 	/* Tell the peer about the new size right away. */
 	tbib_hello_kick(rail);
 }
@@ -190,7 +192,8 @@ int tbib_rail_link(struct tbib_rail *rail)
 	tbib_nl_rail_event(rail, TBIB_CMD_RAIL_ADD);
 	/* Quietly: RAIL_ADD already carries the initial state. */
 	if (tbib_rail_base_state(rail) != TBIB_RAIL_STATE_DOWN)
-		__tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING, false);
+		__tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING,
+				      TBIB_RAIL_WHY_ADDED, false);
 	tbib_dev_port_event(dev);
 	tbib_hello_start(rail);
 	return 0;
@@ -203,7 +206,8 @@ void tbib_rail_unlink(struct tbib_rail *rail)
 	lockdep_assert_held(&tbib_cfg_lock);
 
 	/* Sends a BYE if the link still works. */
-	__tbib_rail_set_state(rail, TBIB_RAIL_STATE_DOWN, false);
+	__tbib_rail_set_state(rail, TBIB_RAIL_STATE_DOWN, TBIB_RAIL_WHY_DELETED,
+			      false);
 	rail->dead = true;
 	list_del_rcu(&rail->node);
 	dev->num_rails--;

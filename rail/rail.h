@@ -28,6 +28,24 @@ struct tbib_rail;
 /* Smallest link MTU a rail accepts (control frames, transport headers). */
 #define TBIB_RAIL_MTU_MIN	512
 
+/*
+ * Why a rail's oper state moved (the tbib_rail_state tracepoint shows it).
+ * Not ABI: only the names appear in the trace output.
+ */
+enum tbib_rail_why {
+	TBIB_RAIL_WHY_ADDED,		/* rail created */
+	TBIB_RAIL_WHY_DELETED,		/* rail removed (by hand or its link) */
+	TBIB_RAIL_WHY_ADMIN,		/* administrator set it up or down */
+	TBIB_RAIL_WHY_CARRIER,		/* link carrier came or went */
+	TBIB_RAIL_WHY_MTU,		/* link MTU crossed the minimum */
+	TBIB_RAIL_WHY_BOUND,		/* handshake done, bound to a peer */
+	TBIB_RAIL_WHY_KEEPALIVE,	/* the peer's keepalives stopped */
+	TBIB_RAIL_WHY_BYE,		/* the peer said goodbye */
+	TBIB_RAIL_WHY_PEER_LOST_US,	/* the peer no longer hears us */
+	TBIB_RAIL_WHY_PEER_RESTART,	/* the peer came back as a new instance */
+	TBIB_RAIL_WHY_PEER_MAC,		/* the allowed peer MAC changed */
+};
+
 /* What a HELLO or BYE told us (host order); see rail/hello.h. */
 struct tbib_hello_info {
 	u64 addr;			/* link source address */
@@ -67,6 +85,8 @@ struct tbib_rail_ops {
 	int (*fill_info)(struct tbib_rail *rail, struct sk_buff *msg);
 	/* Frees the embedding structure. */
 	void (*free)(struct tbib_rail *rail);
+	/* Name of the link ("va0") for traces; optional.  Any context. */
+	const char *(*link_name)(const struct tbib_rail *rail);
 };
 
 struct tbib_rail {
@@ -118,6 +138,12 @@ static inline u32 tbib_rail_path_mtu(const struct tbib_rail *rail)
 	u32 mtu = READ_ONCE(rail->mtu), peer = READ_ONCE(rail->peer_link_mtu);
 
 	return peer ? min(mtu, peer) : mtu;
+}
+
+/* The link's name, or "" when the rail type has none. */
+static inline const char *tbib_rail_link_name(const struct tbib_rail *rail)
+{
+	return rail->ops->link_name ? rail->ops->link_name(rail) : "";
 }
 
 static inline bool tbib_rail_is_up(const struct tbib_rail *rail)
@@ -176,8 +202,11 @@ void tbib_rail_set_admin(struct tbib_rail *rail, bool up);
 void tbib_rail_set_mtu(struct tbib_rail *rail, u32 mtu);
 void tbib_rail_set_rate(struct tbib_rail *rail, u64 mbps);
 void tbib_rail_set_weight(struct tbib_rail *rail, u32 weight);
-/* Moves the oper state, updating counters, peer binding and the port. */
-void tbib_rail_set_state(struct tbib_rail *rail, u8 state);
+/*
+ * Moves the oper state, updating counters, peer binding and the port;
+ * @why is an enum tbib_rail_why.
+ */
+void tbib_rail_set_state(struct tbib_rail *rail, u8 state, u8 why);
 
 /* rail/netdev.c */
 struct tbib_rail_netdev_params {
