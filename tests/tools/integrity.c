@@ -362,6 +362,12 @@ static void setup(void)
 	slots = mem + 4096;
 	rsrc = slots + MAX_OPS * slot_sz;
 	counters = (uint64_t *)(rsrc + slot_sz);
+	/*
+	 * The READ source holds its pattern before the peer learns where it
+	 * is: filled after the exchange, a READ of the first batch could
+	 * overtake the fill and bring back zeros (which tbib was blamed for).
+	 */
+	fill(rsrc, READ_TAG, 0, slot_sz);
 	mr = ibv_reg_mr(pd, mem, mem_sz, IBV_ACCESS_LOCAL_WRITE |
 			IBV_ACCESS_REMOTE_WRITE | IBV_ACCESS_REMOTE_READ |
 			IBV_ACCESS_REMOTE_ATOMIC);
@@ -750,7 +756,6 @@ static void run_server(void)
 	bool last = false;
 	uint64_t b;
 
-	fill(rsrc, READ_TAG, 0, slot_sz);
 	for (b = 1; b <= cfg.iters; b++) {
 		n = gen_batch(ops, b);
 		/* receives in the order the client's messages consume them */
