@@ -173,6 +173,8 @@ void tbib_conn_reset_tx(struct tbib_conn *c)
 	c->rnr_wait = false;
 	c->nak = false;
 	c->since_ackreq = 0;
+	/* what was in flight is no longer this connection's */
+	tbib_spray_inflight_sync(c);
 }
 
 void tbib_conn_init_tx(struct tbib_conn *c, u32 psn)

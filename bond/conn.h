@@ -248,6 +248,11 @@ struct tbib_conn {
 	u32 since_ackreq;		/* packets since the last ACKREQ */
 	struct hrtimer rto_timer;
 	struct hrtimer rnr_timer;
+	/* in flight per rail as last told to the peer's scheduler (spray.c) */
+	struct tbib_tpeer *sp_tp;	/* told to (only compared) */
+	u64 sp_gen;
+	u32 sp_lid;
+	u32 sp_rep[TBIB_MAX_RAILS];
 
 	/* ---- responder (resp.c, ack.c) ---- */
 	struct tbib_rxwin *rw;		/* RC, UC */
@@ -313,6 +318,14 @@ u32 tbib_spray_payload(struct tbib_peer *peer, bool *crc);
  * RCU read lock held.
  */
 int tbib_spray_xmit(struct tbib_peer *peer, struct sk_buff *skb, u32 excl);
+/* The same for a packet @c's sender tracker records next (RC request). */
+int tbib_spray_xmit_tracked(struct tbib_conn *c, struct tbib_peer *peer,
+			    struct sk_buff *skb, u32 excl);
+/*
+ * Tell the scheduler of @c's peer what @c's tracker has in flight on each
+ * rail now (nothing once @c stopped sending); lock held.
+ */
+void tbib_spray_inflight_sync(struct tbib_conn *c);
 /* Id of the rail in @slot of @peer, -1 if none; RCU read lock held. */
 int tbib_spray_rail_id(struct tbib_peer *peer, int slot);
 /* A frame with @hdr_len header bytes and room for @paylen payload. */

@@ -93,8 +93,11 @@ int tbib_sched_set_up(struct tbib_sched *s, u8 rail, bool up)
 	if (!r)
 		return -EINVAL;
 	r->up = up;
-	if (!up)
-		r->queued = 0;	/* whatever it held is resent elsewhere */
+	if (!up) {
+		/* whatever it held is resent elsewhere */
+		r->queued = 0;
+		r->inflight = 0;
+	}
 	return 0;
 }
 
@@ -142,7 +145,7 @@ static u64 tbib_sched_finish(const struct tbib_sched_rail *r, u32 bytes)
 		return 0;
 	base = r->meas_kbps ? r->meas_kbps :
 	       r->link_kbps ? r->link_kbps : TBIB_SCHED_DEFAULT_KBPS;
-	load = r->queued + bytes;
+	load = r->queued + r->inflight + bytes;
 	if (load > 0xFFFFFFFFULL)
 		load = 0xFFFFFFFFULL;
 	/* +1: a finish time of 0 means "unusable" */
@@ -204,6 +207,77 @@ void tbib_sched_completed(struct tbib_sched *s, u8 rail, u32 bytes)
 	if (!r)
 		return;
 	r->queued = r->queued > bytes ? r->queued - bytes : 0;
+}
+
+void tbib_sched_sent(struct tbib_sched *s, u8 rail, u32 bytes)
+{
+	struct tbib_sched_rail *r = tbib_sched_get(s, rail);
+
+	if (!r)
+		return;
+	r->inflight += bytes;
+	r->picked_bytes += bytes;
+	r->picked_pkts++;
+}
+
+void tbib_sched_inflight_add(struct tbib_sched *s, u8 rail, u32 bytes)
+{
+	struct tbib_sched_rail *r = tbib_sched_get(s, rail);
+
+	if (r)
+		r->inflight += bytes;
+}
+
+void tbib_sched_tick(struct tbib_sched *s, u64 now_ns)
+{
+	u64 dt = now_ns - s->tick_ns, delay[TBIB_MAX_RAILS], quickest = ~0ULL;
+	struct tbib_sched_rail *r;
+	unsigned int i;
+
+	if (dt < TBIB_SCHED_TICK_NS)
+		return;
+	s->tick_ns = now_ns;
+	/* a long pause (idle, first call) is no measure of anything */
+	if (dt > 20 * TBIB_SCHED_TICK_NS) {
+		for (i = 0; i < TBIB_MAX_RAILS; i++)
+			s->rail[i].left = 0;
+		return;
+	}
+	for (i = 0; i < TBIB_MAX_RAILS; i++) {
+		r = &s->rail[i];
+		delay[i] = 0;
+		if (!r->present || !r->up || !r->left)
+			continue;
+		/* in flight < 2^40, dt < 2^31: no overflow */
+		delay[i] = tbib_div64((r->inflight > (1ULL << 40) ?
+				       1ULL << 40 : r->inflight) * dt, r->left);
+		if (delay[i] < quickest)
+			quickest = delay[i];
+	}
+	for (i = 0; i < TBIB_MAX_RAILS; i++) {
+		r = &s->rail[i];
+		if (!r->present || !r->up)
+			continue;
+		if (r->left && delay[i] * 2 > quickest * 3) {
+			tbib_sched_rate_sample(s, (u8)i, r->left, dt, true);
+		} else if (r->meas_kbps) {
+			r->meas_kbps += r->meas_kbps / 4 + 1;
+			if (r->link_kbps ? r->meas_kbps >= r->link_kbps :
+			    r->meas_kbps >= TBIB_SCHED_DEFAULT_KBPS)
+				r->meas_kbps = 0;
+		}
+		r->left = 0;
+	}
+}
+
+void tbib_sched_inflight_sub(struct tbib_sched *s, u8 rail, u32 bytes)
+{
+	struct tbib_sched_rail *r = tbib_sched_get(s, rail);
+
+	if (!r)
+		return;
+	r->inflight = r->inflight > bytes ? r->inflight - bytes : 0;
+	r->left += bytes;
 }
 
 void tbib_sched_rate_sample(struct tbib_sched *s, u8 rail, u64 bytes, u64 ns,

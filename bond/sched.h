@@ -4,11 +4,20 @@
  * finish sending it first (DESIGN.md 3.5).
  *
  * Finish time of a packet of B bytes on rail r:
- *	(queued_r + B) / effective_rate_r
- * where queued_r is what the rail has been given and not yet completed,
- * and effective_rate_r is the rail's rate (link speed, or the delivery
- * rate measured from ACKs once known) scaled by the administrator's
- * weight (TBIB_SCHED_WEIGHT_UNIT = nominal, 0 = carries nothing new).
+ *	(queued_r + inflight_r + B) / effective_rate_r
+ * where queued_r is what the rail has been given and not yet completed
+ * (packets nobody acknowledges: the caller drains it, see
+ * tbib_sched_completed), inflight_r the bytes of acknowledged packets
+ * sent on it and not acknowledged (or found lost) yet, and
+ * effective_rate_r is the rail's rate (link speed, or the delivery rate
+ * measured from ACKs once known) scaled by the administrator's weight
+ * (TBIB_SCHED_WEIGHT_UNIT = nominal, 0 = carries nothing new).
+ *
+ * The in-flight bytes are what makes the choice follow the real rails:
+ * a rail slower than announced keeps more bytes unacknowledged and gets
+ * fewer new ones, and rails that all keep up (nothing queues anywhere)
+ * settle with in-flight bytes, and so traffic shares, proportional to
+ * their effective rates, i.e. to the weights on rails of equal speed.
  * Rails that are down, stopped (tx queue full) or whose MTU is smaller
  * than the packet are skipped.  Ties rotate, so equal idle rails share.
  *
@@ -34,14 +43,20 @@ struct tbib_sched_rail {
 	u64 link_kbps;		/* nominal link speed, 0 = unknown */
 	u64 meas_kbps;		/* rate measured from ACKs, 0 = none yet */
 	u64 queued;		/* bytes given to the rail, not completed */
-	u64 picked_bytes;	/* totals of tbib_sched_queued() */
+	u64 inflight;		/* acked kind: sent, not acked or lost yet */
+	u64 left;		/* bytes that left the flight this tick */
+	u64 picked_bytes;	/* totals of tbib_sched_queued/sent() */
 	u64 picked_pkts;
 };
 
 struct tbib_sched {
 	struct tbib_sched_rail rail[TBIB_MAX_RAILS];
 	u32 last;		/* last rail picked, for tie rotation */
+	u64 tick_ns;		/* start of the current measuring tick */
 };
+
+/* Measuring tick of tbib_sched_tick() */
+#define TBIB_SCHED_TICK_NS	50000000ULL
 
 void tbib_sched_init(struct tbib_sched *s);
 
@@ -69,6 +84,17 @@ void tbib_sched_queued(struct tbib_sched *s, u8 rail, u32 bytes);
 void tbib_sched_completed(struct tbib_sched *s, u8 rail, u32 bytes);
 
 /*
+ * Accounting of packets the peer acknowledges: a packet of @bytes sent
+ * on a rail (counted in the picked totals like tbib_sched_queued), and
+ * corrections of the rail's flight (more in flight, or bytes that left
+ * it: acknowledged or found lost).  Going down empties a rail's flight;
+ * what is taken off later stops at 0.
+ */
+void tbib_sched_sent(struct tbib_sched *s, u8 rail, u32 bytes);
+void tbib_sched_inflight_add(struct tbib_sched *s, u8 rail, u32 bytes);
+void tbib_sched_inflight_sub(struct tbib_sched *s, u8 rail, u32 bytes);
+
+/*
  * Feed a delivery-rate sample: bytes acknowledged for the rail over ns.
  * A sample above the current estimate is always taken in; a lower one
  * only if the rail was busy (backlogged) the whole interval, since an
@@ -76,6 +102,19 @@ void tbib_sched_completed(struct tbib_sched *s, u8 rail, u32 bytes);
  */
 void tbib_sched_rate_sample(struct tbib_sched *s, u8 rail, u64 bytes, u64 ns,
 			    bool busy);
+
+/*
+ * Learn the rails' real rates from their flights, once per tick
+ * (call it before picks; @now_ns from a monotonic clock).  A rail on
+ * which a byte stays in flight (Little's law: in flight / delivery rate)
+ * half as long again as on the quickest rail queues behind its own link:
+ * what it delivered is its rate (a busy sample).  Other rails are not
+ * what limits their traffic: their estimate grows back by 1/4 a tick
+ * towards the link speed, so a rail measured slow gets to show it is
+ * faster.  Rails that all keep up, or all queue alike, keep their link
+ * speed and share by weight.
+ */
+void tbib_sched_tick(struct tbib_sched *s, u64 now_ns);
 
 /* Rate the scheduler uses for a rail, kbit/s, weight applied. */
 u64 tbib_sched_eff_kbps(const struct tbib_sched *s, u8 rail);

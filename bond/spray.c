@@ -17,6 +17,14 @@
  * pick at its effective rate is taken off.  Links that are slower than
  * announced are skipped while their transmit queue is stopped.
  *
+ * In-flight bytes.  Packets the peer acknowledges (RC requests) are not
+ * modelled: each connection tells the scheduler what its sender tracker
+ * has in flight on each rail (c->sp_rep, the share it reported), at the
+ * send and again after every change of its tracker
+ * (tbib_spray_inflight_sync).  A connection's report belongs to one
+ * tbib_tpeer, recognised by pointer and generation, so a peer that went
+ * and came back starts from a clean slate.
+ *
  * Per-peer state (struct tbib_tpeer, peer->transport) is created when the
  * first rail to the peer comes up and freed (after an RCU grace period)
  * when the peer goes, both under the cfg lock; the data path reads it
@@ -33,11 +41,14 @@
 
 struct tbib_tpeer {
 	spinlock_t lock;
+	u64 gen;			/* tells reincarnations apart */
 	struct tbib_sched sched;
 	u64 drain_ns[TBIB_MAX_RAILS];
 	struct tbib_rail __rcu *rail[TBIB_MAX_RAILS];
 	struct rcu_head rcu;
 };
+
+static atomic64_t tbib_tpeer_gen = ATOMIC64_INIT(0);
 
 int tbib_spray_slot(const struct tbib_rail *rail)
 {
@@ -138,6 +149,7 @@ void tbib_spray_rail_changed(struct tbib_rail *rail)
 			if (!tp)
 				continue;	/* the peer stays unusable */
 			spin_lock_init(&tp->lock);
+			tp->gen = atomic64_inc_return(&tbib_tpeer_gen);
 			tbib_sched_init(&tp->sched);
 			WRITE_ONCE(peer->transport, tp);
 		}
@@ -227,10 +239,24 @@ static int tbib_spray_pick(struct tbib_tpeer *tp, u32 bytes, u32 excl)
 			tp->drain_ns[r] = now;
 		}
 	}
+	tbib_sched_tick(s, now);
 	return tbib_sched_pick_excl(s, bytes, excl);
 }
 
-int tbib_spray_xmit(struct tbib_peer *peer, struct sk_buff *skb, u32 excl)
+/* Does @c's in-flight report belong to @tp?  Forget it if not. */
+static void tbib_spray_bind(struct tbib_conn *c, struct tbib_tpeer *tp)
+{
+	if (c->sp_tp == tp && c->sp_gen == tp->gen && c->sp_lid == c->dlid)
+		return;
+	memset(c->sp_rep, 0, sizeof(c->sp_rep));
+	c->sp_tp = tp;
+	c->sp_gen = tp->gen;
+	c->sp_lid = c->dlid;
+}
+
+/* Send for @c (NULL: a packet nobody acknowledges); see tbib_spray_xmit. */
+static int tbib_spray_send(struct tbib_peer *peer, struct sk_buff *skb,
+			   u32 excl, struct tbib_conn *c)
 {
 	struct tbib_tpeer *tp = READ_ONCE(peer->transport);
 	struct tbib_rail *rail = NULL;
@@ -261,8 +287,14 @@ int tbib_spray_xmit(struct tbib_peer *peer, struct sk_buff *skb, u32 excl)
 			rail = NULL;
 		}
 	}
-	if (rail)
+	if (rail && c) {
+		/* the tracker records the same bytes right after */
+		tbib_spray_bind(c, tp);
+		tbib_sched_sent(&tp->sched, slot, len);
+		c->sp_rep[slot] += len;
+	} else if (rail) {
 		tbib_sched_queued(&tp->sched, slot, len);
+	}
 	for (r = 0; stopped; r++, stopped >>= 1)
 		if (stopped & 1)
 			tbib_sched_set_stopped(&tp->sched, r, false);
@@ -276,6 +308,70 @@ int tbib_spray_xmit(struct tbib_peer *peer, struct sk_buff *skb, u32 excl)
 	if (tbib_rail_xmit(rail, skb))
 		return -ENOBUFS;
 	return slot;
+}
+
+int tbib_spray_xmit(struct tbib_peer *peer, struct sk_buff *skb, u32 excl)
+{
+	return tbib_spray_send(peer, skb, excl, NULL);
+}
+
+int tbib_spray_xmit_tracked(struct tbib_conn *c, struct tbib_peer *peer,
+			    struct sk_buff *skb, u32 excl)
+{
+	return tbib_spray_send(peer, skb, excl, c);
+}
+
+void tbib_spray_inflight_sync(struct tbib_conn *c)
+{
+	bool live = c->tt && c->tx_on && !c->sq_err;
+	struct tbib_tpeer *tp = NULL;
+	struct tbib_peer *peer;
+	unsigned int r;
+	u32 want;
+
+	rcu_read_lock();
+	if (c->sp_tp) {
+		/* the peer the report went to, if it is still the same */
+		peer = tbib_spray_peer(c->dev, c->sp_lid);
+		tp = peer ? READ_ONCE(peer->transport) : NULL;
+		if (tp != c->sp_tp || tp->gen != c->sp_gen)
+			tp = NULL;
+	}
+	if (tp && (!live || c->sp_lid != c->dlid)) {
+		/* withdraw everything from the old peer */
+		spin_lock_bh(&tp->lock);
+		for (r = 0; r < TBIB_MAX_RAILS; r++)
+			if (c->sp_rep[r])
+				tbib_sched_inflight_sub(&tp->sched, r,
+							c->sp_rep[r]);
+		spin_unlock_bh(&tp->lock);
+		tp = NULL;
+	}
+	if (!tp) {
+		memset(c->sp_rep, 0, sizeof(c->sp_rep));
+		c->sp_tp = NULL;
+		if (!live)
+			goto out;
+		peer = tbib_spray_peer(c->dev, c->dlid);
+		tp = peer ? READ_ONCE(peer->transport) : NULL;
+		if (!tp)
+			goto out;
+		tbib_spray_bind(c, tp);
+	}
+	spin_lock_bh(&tp->lock);
+	for (r = 0; r < TBIB_MAX_RAILS; r++) {
+		want = c->tt->rail[r].bytes;
+		if (want > c->sp_rep[r])
+			tbib_sched_inflight_add(&tp->sched, r,
+						want - c->sp_rep[r]);
+		else if (want < c->sp_rep[r])
+			tbib_sched_inflight_sub(&tp->sched, r,
+						c->sp_rep[r] - want);
+		c->sp_rep[r] = want;
+	}
+	spin_unlock_bh(&tp->lock);
+out:
+	rcu_read_unlock();
 }
 
 /*

@@ -531,6 +531,7 @@ enum hrtimer_restart tbib_comp_rto_fn(struct hrtimer *t)
 		}
 	}
 	rcu_read_unlock();
+	tbib_spray_inflight_sync(c);
 	/* (not if the data path armed it again meanwhile) */
 	if (c->tx_on && !c->sq_err && c->r_head != c->r_tail &&
 	    !hrtimer_is_queued(t)) {

@@ -141,7 +141,7 @@ static void tbib_req_send_frame(struct tbib_conn *c, struct tbib_peer *peer,
 	c->store_bytes += len;
 	clone = skb_clone(skb, GFP_ATOMIC);
 	if (clone)
-		slot = tbib_spray_xmit(peer, clone, 0);
+		slot = tbib_spray_xmit_tracked(c, peer, clone, 0);
 	tbib_txtrack_sent(tt, psn, slot >= 0 ? slot : 0, len);
 	c->lost_why[psn & (TBIB_CONN_WIN - 1)] = TBIB_LOST_FAST;
 	if (slot < 0 && !tbib_txtrack_mark_lost(tt, psn))
@@ -615,7 +615,8 @@ unsigned int tbib_req_retransmit(struct tbib_conn *c, struct tbib_peer *peer,
 		if (!clone)
 			break;
 		/* Prefer another rail than the one that lost it. */
-		slot = tbib_spray_xmit(peer, clone, 1U << info.rail);
+		slot = tbib_spray_xmit_tracked(c, peer, clone,
+						1U << info.rail);
 		if (slot < 0)
 			break;
 		tbib_txtrack_sent(tt, psn, slot, skb->len);

@@ -91,6 +91,8 @@ bool tbib_conn_tx(struct tbib_conn *c, unsigned int budget)
 	if (n < budget)
 		n += tbib_req_tx(c, peer, budget - n);
 	rcu_read_unlock();
+	if (c->tt)
+		tbib_spray_inflight_sync(c);
 	return n >= budget;
 }
 

@@ -346,6 +346,182 @@ static void test_measured_steer(void)
 	check_shares(&s, real, 4, "measured 8421");
 }
 
+/*
+ * Acknowledged traffic: a sender with a window of win bytes, packets of
+ * pkt bytes accounted with tbib_sched_sent() and taken off the flight
+ * when their ACK comes back: each rail transmits its packets in order at
+ * its real rate (unknown to the scheduler, which assumes the nominal
+ * link speed) and the ACK arrives rtt_ns after the last bit.
+ */
+#define ACKSIM_MAX	4096
+#define ACKSIM_SEQ	65536
+
+struct ackrail {
+	u64 kbps;		/* real rate */
+	u64 busy_until;		/* transmitter busy until, ns */
+	u64 ack_at[ACKSIM_MAX];	/* FIFO of pending ACK times */
+	u32 seq[ACKSIM_MAX];	/* and their sequence numbers */
+	u32 head, tail;
+	u64 delivered;
+};
+
+static bool acked[ACKSIM_SEQ];
+
+/*
+ * @win bounds what is outstanding from the oldest unacknowledged packet
+ * on (the receiver completes in order, as RC does), so a packet stuck
+ * behind a slow rail holds up the whole window.  @tick: let the
+ * scheduler measure the rails.
+ */
+static u64 acksim(struct tbib_sched *s, struct ackrail *r, unsigned int n,
+		  u64 win, u32 pkt, u64 rtt_ns, u64 sim_ns, bool tick)
+{
+	const u64 dt = 10000;
+	u64 now, total = 0;
+	u32 una = 0, nxt = 0, q;
+	unsigned int i;
+	int pick;
+
+	memset(acked, 0, sizeof(acked));
+	for (now = 0; now < sim_ns; now += dt) {
+		for (i = 0; i < n; i++) {
+			while (r[i].head != r[i].tail &&
+			       r[i].ack_at[r[i].head % ACKSIM_MAX] <= now) {
+				q = r[i].seq[r[i].head % ACKSIM_MAX];
+				r[i].head++;
+				tbib_sched_inflight_sub(s, (u8)i, pkt);
+				acked[q % ACKSIM_SEQ] = true;
+				r[i].delivered += pkt;
+				total += pkt;
+			}
+		}
+		while (una != nxt && acked[una % ACKSIM_SEQ])
+			acked[una++ % ACKSIM_SEQ] = false;
+		if (tick)
+			tbib_sched_tick(s, now);
+		while ((u64)(nxt - una + 1) * pkt <= win &&
+		       nxt - una < ACKSIM_SEQ) {
+			pick = tbib_sched_pick(s, pkt);
+			if (pick < 0 || (unsigned int)pick >= n) {
+				CHECK(pick >= 0 && (unsigned int)pick < n);
+				return total;
+			}
+			if (r[pick].tail - r[pick].head >= ACKSIM_MAX)
+				break;
+			tbib_sched_sent(s, (u8)pick, pkt);
+			if (r[pick].busy_until < now)
+				r[pick].busy_until = now;
+			r[pick].busy_until += (u64)pkt * 8000000 / r[pick].kbps;
+			r[pick].seq[r[pick].tail % ACKSIM_MAX] = nxt++;
+			r[pick].ack_at[r[pick].tail++ % ACKSIM_MAX] =
+				r[pick].busy_until + rtt_ns;
+		}
+	}
+	return total;
+}
+
+static void acksetup(struct tbib_sched *s, struct ackrail *r, const u64 *kbps,
+		     const u32 *weight, unsigned int n)
+{
+	unsigned int i;
+
+	tbib_sched_init(s);
+	memset(r, 0, sizeof(*r) * n);
+	for (i = 0; i < n; i++) {
+		/* every rail announces 10 Gbit/s, whatever it really does */
+		CHECK_EQ(tbib_sched_rail_add(s, (u8)i, 10000000,
+					     weight ? weight[i] : 100, 65536), 0);
+		r[i].kbps = kbps[i];
+	}
+}
+
+/*
+ * Rails faster than the sender's window lets it use (the RTT limits, as
+ * on veth under a busy CPU): in-flight bytes settle in proportion to the
+ * weights, and with them the shares of traffic.
+ */
+static void test_weights_window_limited(void)
+{
+	static const u32 w[] = { 800, 400, 200, 100 };
+	static const u64 want[] = { 8, 4, 2, 1 };
+	struct tbib_sched s;
+	struct ackrail r[4];
+
+	acksetup(&s, r, equal4, w, 4);
+	/* 1 MiB over a 5 ms RTT: 1.7 Gbit/s of 40 */
+	acksim(&s, r, 4, 1 << 20, 4096, 5000000, NS_PER_S, true);
+	check_shares(&s, want, 4, "weights window-limited");
+	CHECK_EQ(s.rail[0].inflight + s.rail[1].inflight + s.rail[2].inflight +
+		 s.rail[3].inflight, 1 << 20);
+}
+
+/*
+ * Rails shaped to 8:4:2:1 of what they announce (tbf below a 10 Gbit/s
+ * link): equal in-flight bytes would leave a packet on the slowest rail
+ * 8 times as long in flight as on the fastest, and in-order completion
+ * would let it hold up the window.  Measured in ticks, the slow rails
+ * get flights in proportion to their rates and one QP gets the sum.
+ */
+static void shaped(u64 win, bool tick, u64 *bytes_out, struct ackrail *r)
+{
+	static const u64 rates[] = { 80000, 40000, 20000, 10000 };
+	struct tbib_sched s;
+
+	acksetup(&s, r, rates, NULL, 4);
+	*bytes_out = acksim(&s, r, 4, win, 2048, 1000000, 4 * NS_PER_S, tick);
+}
+
+static void test_shaped_unequal(void)
+{
+	static const u64 want[] = { 8, 4, 2, 1 };
+	static struct ackrail r[4];
+	const u64 sum_kbps = 150000;
+	struct tbib_sched s;
+	u64 bytes, untick;
+	unsigned int i;
+
+	/* 512 KiB: 28 ms of the sum of the rates */
+	shaped(512 << 10, false, &untick, r);
+	shaped(512 << 10, true, &bytes, r);
+	fprintf(stderr, "shaped 8:4:2:1: %.1f%% of the sum measured, %.1f%% on link speeds alone\n",
+		100.0 * (double)bytes * 8 / (double)(sum_kbps * 4000),
+		100.0 * (double)untick * 8 / (double)(sum_kbps * 4000));
+	CHECK(bytes * 8 * 100 >= sum_kbps * 4000 * 90);
+	tbib_sched_init(&s);
+	for (i = 0; i < 4; i++) {
+		s.rail[i].picked_bytes = r[i].delivered;
+		s.rail[i].present = true;
+	}
+	check_shares(&s, want, 4, "shaped 8:4:2:1 (delivered)");
+}
+
+/* Going down empties the flight; later corrections stop at zero. */
+static void test_inflight_accounting(void)
+{
+	struct tbib_sched s;
+
+	tbib_sched_init(&s);
+	CHECK_EQ(tbib_sched_rail_add(&s, 0, 1000000, 100, 9000), 0);
+	CHECK_EQ(tbib_sched_rail_add(&s, 1, 1000000, 100, 9000), 0);
+	tbib_sched_sent(&s, 0, 3000);
+	CHECK_EQ(s.rail[0].inflight, 3000);
+	CHECK_EQ(s.rail[0].picked_pkts, 1);
+	/* the busier rail finishes later */
+	CHECK_EQ(tbib_sched_pick(&s, 1000), 1);
+	tbib_sched_inflight_sub(&s, 0, 1000);
+	CHECK_EQ(s.rail[0].inflight, 2000);
+	tbib_sched_inflight_add(&s, 0, 500);
+	CHECK_EQ(s.rail[0].inflight, 2500);
+	tbib_sched_set_up(&s, 0, false);
+	CHECK_EQ(s.rail[0].inflight, 0);
+	tbib_sched_inflight_sub(&s, 0, 2500);
+	CHECK_EQ(s.rail[0].inflight, 0);
+	/* not present: ignored */
+	tbib_sched_sent(&s, 5, 100);
+	tbib_sched_inflight_add(&s, 5, 100);
+	CHECK_EQ(s.rail[5].inflight, 0);
+}
+
 int main(void)
 {
 	test_unequal_overload();
@@ -358,5 +534,8 @@ int main(void)
 	test_mtu_and_idle();
 	test_rate_samples();
 	test_measured_steer();
+	test_weights_window_limited();
+	test_shaped_unequal();
+	test_inflight_accounting();
 	return check_result("sched");
 }
