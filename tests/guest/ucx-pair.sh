@@ -1,5 +1,5 @@
 #!/bin/bash
-# tbib-test: topology=pair links=2 timeout=200
+# tbib-test: topology=pair links=2 timeout=400
 #
 # UCX (Debian's 1.13) over tbib0 between two VMs: ucx_info lists the
 # device with UCX's verbs transports (rc_verbs, ud_verbs), then

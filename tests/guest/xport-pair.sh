@@ -1,5 +1,5 @@
 #!/bin/bash
-# tbib-test: topology=pair links=2 timeout=240
+# tbib-test: topology=pair links=2 timeout=480
 #
 # The transport between two VMs: tbib0 on each with both virtio links as
 # rails (LID 0x11 on vm0, 0x12 on vm1), then the rdma-core pingpongs (RC,
