@@ -97,6 +97,13 @@ void tbib_ack_send_nak(struct tbib_conn *c, struct tbib_peer *peer,
 	tbib_ack_sent(c);
 }
 
+/* RNR NAK of @psn (no receive WQE for it); see tbib_ack_flush(). */
+void tbib_ack_send_rnr(struct tbib_conn *c, struct tbib_peer *peer, u32 psn)
+{
+	tbib_ack_send_nak(c, peer, tbib_aeth_rnr(c->min_rnr_timer), psn);
+	c->rnr_nak_ns = ktime_get_ns();
+}
+
 void tbib_ack_note(struct tbib_conn *c, bool now)
 {
 	c->ack_pending++;
@@ -124,6 +131,19 @@ void tbib_ack_flush(struct tbib_conn *c, struct tbib_peer *peer)
 		return;
 	}
 	if (c->rnr_hold) {
+		/*
+		 * No plain ACK until the refused PSN comes again (see
+		 * tbib_resp_rnr()).  But packets still arriving a whole
+		 * minimum retransmit period after the RNR NAK mean the
+		 * requester may have lost it, and with it the news of the
+		 * new SACK epoch: it would never resend the PSNs from the
+		 * refused one on that we SACKed and then dropped, and time
+		 * out for ever.  Say it again.
+		 */
+		if (c->ack_pending &&
+		    ktime_get_ns() - c->rnr_nak_ns >=
+		    (u64)max(tbib_rto_min_ms, 1U) * NSEC_PER_MSEC)
+			tbib_ack_send_rnr(c, peer, c->rw->expected);
 		c->ack_pending = 0;
 		c->ack_now = false;
 		return;

@@ -260,6 +260,7 @@ struct tbib_conn {
 	struct tbib_rmsg rmsg;
 	bool rx_err;			/* sent a fatal NAK: drop requests */
 	bool rnr_hold;			/* RNR NAK sent: no plain ACKs */
+	u64 rnr_nak_ns;			/* when it was (last) sent */
 	struct tbib_rcache cache[TBIB_RESP_CACHE];
 	u32 cache_next;
 	struct tbib_rjob jobs[TBIB_RESP_JOBS];
@@ -353,6 +354,8 @@ void tbib_pkt_init(struct tbib_conn *c, struct tbib_pkt *p, u8 opcode,
 void tbib_ack_send(struct tbib_conn *c, struct tbib_peer *peer, u8 syndrome);
 void tbib_ack_send_nak(struct tbib_conn *c, struct tbib_peer *peer,
 		       u8 syndrome, u32 psn);
+/* RNR NAK (no receive WQE for @psn); repeated by tbib_ack_flush(). */
+void tbib_ack_send_rnr(struct tbib_conn *c, struct tbib_peer *peer, u32 psn);
 /* Account a received request; @now asks for an ACK before returning. */
 void tbib_ack_note(struct tbib_conn *c, bool now);
 /* Send what tbib_ack_note decided; end of a receive batch. */

@@ -144,7 +144,7 @@ static int tbib_resp_rnr(struct tbib_conn *c, struct tbib_peer *peer, u32 psn)
 		return TBIB_RESP_NEXT;
 	}
 	tbib_rxwin_reset(c->rw, psn, tbib_conn_free_held, c);
-	tbib_ack_send_nak(c, peer, tbib_aeth_rnr(c->min_rnr_timer), psn);
+	tbib_ack_send_rnr(c, peer, psn);
 	/*
 	 * Until @psn comes again, no plain ACK: one with the new epoch that
 	 * overtook the NAK would make the requester resend at once instead

@@ -580,6 +580,50 @@ static void client_post(const struct op *o, uint64_t b, int j,
 		die("post_send %s: %s", kind_name[o->kind], strerror(errno));
 }
 
+/*
+ * A READ completed with wrong data: is it late (completion before the
+ * data), or did it never come (or go elsewhere)?  Look again after a
+ * while and describe the operation and its pieces.
+ */
+static const struct op *cur_ops;	/* the client's batch */
+static int cur_n;
+
+static void read_diag(const struct op *o, int j, const struct ibv_wc *wc)
+{
+	uint8_t *slot = slots + j * slot_sz;
+	uint64_t pos = 0;
+	long k;
+	int i;
+
+	fprintf(stderr, "integrity: READ wr_id %#" PRIx64 " slot %d len %u roff %" PRIu64 " wc byte_len %u, %d pieces:\n",
+		wc->wr_id, j, o->len, o->roff, wc->byte_len, o->nl);
+	for (i = 0; i < o->nl; i++) {
+		uint32_t nz = 0, ok = 0, x;
+
+		for (x = 0; x < o->l[i].len; x++) {
+			nz += slot[o->l[i].off + x] != 0;
+			ok += slot[o->l[i].off + x] ==
+			      pat(READ_TAG, o->roff + pos + x);
+		}
+		fprintf(stderr, "integrity:   piece %d: slot off %" PRIu64 " len %u (msg off %" PRIu64 "): %u nonzero, %u right\n",
+			i, o->l[i].off, o->l[i].len, pos, nz, ok);
+		pos += o->l[i].len;
+	}
+	for (i = 0; i < cur_n; i++)
+		fprintf(stderr, "integrity:   batch op %d: %s len %u nl %d roff %" PRIu64 "\n",
+			i, kind_name[cur_ops[i].kind], cur_ops[i].len,
+			cur_ops[i].nl, cur_ops[i].roff);
+	usleep(300000);
+	pos = 0;
+	for (i = 0; i < o->nl; i++) {
+		k = check(slot + o->l[i].off, READ_TAG, o->roff + pos,
+			  o->l[i].len);
+		fprintf(stderr, "integrity:   300 ms later piece %d: %s (first wrong %ld)\n",
+			i, k < 0 ? "right" : "still wrong", k);
+		pos += o->l[i].len;
+	}
+}
+
 /* Client: check the local result of op j (READ data, atomic value). */
 static void client_check(struct op *o, int j, const struct ibv_wc *wc)
 {
@@ -595,10 +639,12 @@ static void client_check(struct op *o, int j, const struct ibv_wc *wc)
 		for (i = 0; i < o->nl; i++) {
 			k = check(slot + o->l[i].off, READ_TAG, o->roff + pos,
 				  o->l[i].len);
-			if (k >= 0)
+			if (k >= 0) {
+				read_diag(o, j, wc);
 				bad("READ %u bytes: byte %" PRIu64 " is %#x, want %#x",
 				    o->len, pos + k, slot[o->l[i].off + k],
 				    pat(READ_TAG, o->roff + pos + k));
+			}
 			pos += o->l[i].len;
 		}
 		break;
@@ -633,6 +679,8 @@ static void run_client(const struct remote *peer)
 			    (cfg.duration > 0 && now_s() - t_start >= cfg.duration);
 
 		n = gen_batch(ops, b);
+		cur_ops = ops;
+		cur_n = n;
 		/* the server's answer to this batch */
 		post_recv(WR_CTRL | b, ctrl + 64, &(struct piece){ 0, 8 }, 1);
 		for (j = 0; j < n; j++) {
