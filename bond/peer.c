@@ -91,9 +91,16 @@ struct tbib_peer *tbib_peer_create(struct tbib_dev *dev, u64 guid, u64 gen,
 	RCU_INIT_POINTER(peer->rails, rails);
 	list_add_tail_rcu(&peer->node, &dev->peers);
 	dev->num_peers++;
-	tbib_nl_peer_event(peer, TBIB_CMD_PEER_NEW);
-	tbib_dev_check_lid_conflict(dev);
+	tbib_dev_check_lid_conflict(dev, NULL);
 	return peer;
+}
+
+/* Tells listeners that @peer changed (or, the first time, exists). */
+static void tbib_peer_announce(struct tbib_peer *peer)
+{
+	tbib_nl_peer_event(peer, peer->announced ? TBIB_CMD_PEER_SET :
+						   TBIB_CMD_PEER_NEW);
+	peer->announced = true;
 }
 
 /* Replaces the rail set of @peer by the old one +@add / -@del. */
@@ -116,6 +123,7 @@ static int tbib_peer_update_rails(struct tbib_peer *peer,
 	new->num = n;
 	rcu_assign_pointer(peer->rails, new);
 	kfree_rcu(old, rcu);
+	tbib_peer_announce(peer);
 	return 0;
 }
 
@@ -141,10 +149,11 @@ static void tbib_peer_delete(struct tbib_peer *peer)
 	list_del_rcu(&peer->node);
 	dev->num_peers--;
 	tbib_transport_peer_gone(peer);
-	tbib_nl_peer_event(peer, TBIB_CMD_PEER_DEL);
+	if (peer->announced)
+		tbib_nl_peer_event(peer, TBIB_CMD_PEER_DEL);
 	/* Counted from here on by the device (see stats.h). */
 	tbib_stats_fold(&dev->stats, &peer->stats);
-	tbib_dev_check_lid_conflict(dev);
+	tbib_dev_check_lid_conflict(dev, NULL);
 	tbib_peer_put(peer);
 }
 
@@ -174,6 +183,7 @@ void tbib_peer_del_rail(struct tbib_peer *peer, struct tbib_rail *rail)
 				WRITE_ONCE(rails->rail[i],
 					   rails->rail[rails->num - 1]);
 		WRITE_ONCE(rails->num, rails->num - 1);
+		tbib_peer_announce(peer);
 	}
 }
 
@@ -202,8 +212,10 @@ void tbib_peer_set_lid(struct tbib_peer *peer, u32 lid)
 	if (peer->lid == lid)
 		return;
 	WRITE_ONCE(peer->lid, lid);
-	tbib_nl_peer_event(peer, TBIB_CMD_PEER_SET);
-	tbib_dev_check_lid_conflict(peer->dev);
+	/* the event carries the conflict flag the new LID gives it */
+	tbib_dev_check_lid_conflict(peer->dev, peer);
+	if (peer->announced)
+		tbib_peer_announce(peer);
 }
 
 void tbib_peer_del_all(struct tbib_dev *dev)

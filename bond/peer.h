@@ -41,6 +41,7 @@ struct tbib_peer {
 	u64 generation;			/* remote boot nonce, immutable */
 	u32 lid;			/* cfg lock; READ_ONCE elsewhere */
 	bool lid_conflict;		/* same LID as us or another peer */
+	bool announced;			/* PEER_NEW sent; cfg lock */
 
 	struct tbib_peer_rails __rcu *rails;	/* never NULL while alive */
 
@@ -65,7 +66,12 @@ struct tbib_peer *tbib_peer_find_id(struct tbib_dev *dev, u32 id);
 void tbib_peer_get(struct tbib_peer *peer);
 void tbib_peer_put(struct tbib_peer *peer);
 
-/* Creates a peer with no rails and emits PEER_NEW; cfg lock held. */
+/*
+ * Creates a peer with no rails; cfg lock held.  Listeners hear of it
+ * (PEER_NEW) only once its first rail is bound, so that the event names
+ * its rails; every later change of its rail set, LID or LID conflict is a
+ * PEER_SET.
+ */
 struct tbib_peer *tbib_peer_create(struct tbib_dev *dev, u64 guid, u64 gen,
 				   u32 lid);
 /* Binds/unbinds an UP rail (cfg lock).  Unbinding the last rail deletes

@@ -148,7 +148,8 @@ void tbib_dev_port_event(struct tbib_dev *dev)
 		tbib_nl_dev_event(dev, TBIB_CMD_DEV_SET);
 }
 
-void tbib_dev_check_lid_conflict(struct tbib_dev *dev)
+void tbib_dev_check_lid_conflict(struct tbib_dev *dev,
+				 struct tbib_peer *quiet)
 {
 	struct tbib_peer *peer, *other;
 	bool conflict = false;
@@ -168,7 +169,12 @@ void tbib_dev_check_lid_conflict(struct tbib_dev *dev)
 				tbib_dev_name(dev), peer->guid, peer->lid,
 				peer->lid == dev->lid ? "ours" :
 				"also used by another peer");
+		if (clash == peer->lid_conflict)
+			continue;
 		peer->lid_conflict = clash;
+		/* @quiet announces its own change */
+		if (peer != quiet && peer->announced)
+			tbib_nl_peer_event(peer, TBIB_CMD_PEER_SET);
 	}
 	if (conflict == dev->lid_conflict)
 		return;
@@ -184,7 +190,7 @@ int tbib_dev_set_lid(struct tbib_dev *dev, u32 lid)
 	if (dev->lid == lid)
 		return 0;
 	WRITE_ONCE(dev->lid, lid);
-	tbib_dev_check_lid_conflict(dev);
+	tbib_dev_check_lid_conflict(dev, NULL);
 	/* Tell the peers at once instead of waiting for the next keepalive. */
 	tbib_hello_announce(dev);
 	tbib_dev_port_event(dev);

@@ -164,8 +164,13 @@ void tbib_dev_stats_total(struct tbib_dev *dev, u64 *out);
  * DEV_SET event when something changed.  cfg lock held.
  */
 void tbib_dev_port_event(struct tbib_dev *dev);
-/* Rechecks whether a peer uses our LID; cfg lock held. */
-void tbib_dev_check_lid_conflict(struct tbib_dev *dev);
+/*
+ * Rechecks whether a peer uses our LID or another peer's; a peer whose flag
+ * flips is announced (PEER_SET), but for @quiet, which its caller announces.
+ * cfg lock held.
+ */
+void tbib_dev_check_lid_conflict(struct tbib_dev *dev,
+				 struct tbib_peer *quiet);
 u32 tbib_lid_from_guid(u64 guid);
 
 /* ibdev.c */

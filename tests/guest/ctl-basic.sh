@@ -484,8 +484,14 @@ grep -qE "^set rail [0-9]+ dev tbib0 netdev va1 .* admin down " "$TMP/mon.txt" |
 grep -qE "^set dev tbib1 .* lid 32( |$)" "$TMP/mon.txt" || fail "no dev set lid"
 grep -qE "^new peer 0002:c9ff:fe00:0002 dev tbib0 " "$TMP/mon.txt" || fail "no new peer"
 grep -qE "^del dev tbib2( |$)" "$TMP/mon.txt" || fail "no del dev tbib2"
+# a peer is announced with the rail that found it; the second rail to
+# join it and the rail deleted later change it
+grep '"event":"peer_new"' "$TMP/mon.json" | grep -q '"rails":\[[0-9][0-9]*\]' ||
+	fail "peer_new without its one rail: $(grep '"peer_new"' "$TMP/mon.json")"
+grep '"event":"peer_set"' "$TMP/mon.json" | grep -q '"rails":\[[0-9][0-9]*,[0-9][0-9]*\]' ||
+	fail "no peer_set with two rails: $(grep '"peer_' "$TMP/mon.json")"
 json_ok lines <"$TMP/mon.json" || fail "monitor JSON lines invalid"
-for e in dev_new dev_del dev_set rail_new rail_del rail_set peer_new; do
+for e in dev_new dev_del dev_set rail_new rail_del rail_set peer_new peer_set; do
 	grep -q "\"event\":\"$e\"" "$TMP/mon.json" || fail "JSON monitor lacks $e"
 done
 assert_eq "$(grep -c '^new rail ' "$TMP/mon.txt")" "$(grep -c '"event":"rail_new"' "$TMP/mon.json")" \

@@ -42,15 +42,23 @@ assert_match "$out" '"lid": ?17' "tbib1 sees tbib0 (LID 0x11)"
 
 # 2 x 10 Gb/s veth = 20 Gb/s: the nearest IB rate
 cat /sys/class/infiniband/tbib0/ports/1/rate
-ibv_devices
+out=$(ibv_devices)
+echo "$out"
+assert_match "$out" "tbib0[[:space:]]+[0-9a-f]{16}" "ibv_devices lists tbib0 with its GUID"
+assert_match "$out" "tbib1[[:space:]]+[0-9a-f]{16}" "ibv_devices lists tbib1 with its GUID"
 ibv_devinfo -d tbib0 || fail "ibv_devinfo -d tbib0"
 out=$(ibv_devinfo -d tbib0)
 assert_match "$out" "PORT_ACTIVE" "ibv_devinfo port state"
 assert_match "$out" "link_layer:[[:space:]]+InfiniBand"
 assert_match "$out" "port_lid:[[:space:]]+17"
 ibv_devinfo -v -d tbib1 | head -60
-rdma link show
-rdma statistic show link tbib0/1 || fail "rdma statistic"
+out=$(rdma link show)
+echo "$out"
+assert_match "$out" "link tbib0/1 .*lid 17 .*state ACTIVE" "rdma link show: tbib0 port 1 active"
+out=$(rdma statistic show link tbib0/1) || fail "rdma statistic"
+echo "$out"
+assert_match "$out" "probes_rx [1-9]" "rdma statistic: probes_rx counted"
+assert_match "$out" "rx_packets [0-9]" "rdma statistic: rx_packets"
 cat /sys/class/infiniband/tbib0/ports/1/hw_counters/probes_rx
 
 # a rail deleted on one side: the other side's rail goes back to probing

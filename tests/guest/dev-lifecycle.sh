@@ -83,7 +83,10 @@ kill -0 $holder 2>/dev/null || fail "ibv_asyncwatch could not open tbib0: $(cat 
 log "deleting tbib0 under an open context"
 check timeout 30 tbibctl dev del tbib0
 check test ! -e /sys/class/infiniband/tbib0
-sleep 1
+# the open context is told (IBV_EVENT_DEVICE_FATAL) and its process
+# goes on: ibv_asyncwatch ends when the device is gone
+wait_until 10 grep -qE "IBV_EVENT_DEVICE_FATAL|local catastrophic error" /tmp/async ||
+	fail "no device fatal event for the open context: $(cat /tmp/async)"
 cat /tmp/async
 kill $holder 2>/dev/null
 wait $holder 2>/dev/null
