@@ -176,12 +176,16 @@ static const char *const topic_notes[] = {
 	"with -j) until interrupted.\n",
 };
 
+/* The top-level usage, for help and for usage errors alike. */
+#define TB_MAIN_USAGE \
+"Usage: " TB_PROG " [OPTIONS] OBJECT { COMMAND | help }\n" \
+"       " TB_PROG " [OPTIONS] -b FILE\n"
+
 void tb_help(enum tb_topic topic, FILE *f)
 {
 	if (topic == TB_TOPIC_MAIN) {
 		fprintf(f,
-"Usage: " TB_PROG " [OPTIONS] OBJECT { COMMAND | help }\n"
-"       " TB_PROG " [OPTIONS] -b FILE\n"
+TB_MAIN_USAGE
 "where  OBJECT  := { dev | rail | peer | stats | monitor | help }\n"
 "       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -b[atch] FILE |\n"
 "                    -V[ersion] | -h[elp] }\n"
@@ -228,7 +232,7 @@ static int usage_topic(FILE *err, enum tb_topic topic, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', err);
 	if (topic == TB_TOPIC_MAIN)
-		fprintf(err, "Try \"" TB_PROG " help\".\n");
+		fprintf(err, TB_MAIN_USAGE "Try \"" TB_PROG " help\".\n");
 	else
 		print_lines(err, false, 0, topic, "Usage: ");
 	return TB_EXIT_USAGE;
