@@ -78,7 +78,7 @@ bench-run: modules tbibctl tools
 install: module tbibctl
 	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KVER) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
-	install -D -m 0755 $(TOP)/tbibctl/tbibctl $(DESTDIR)/usr/local/sbin/tbibctl
+	$(MAKE) -C $(TOP)/tbibctl install PREFIX=/usr/local
 
 dkms-install:
 	$(TOP)/scripts/dkms-install.sh

@@ -19,5 +19,4 @@ cp -R "$top/Kbuild" "$top/dkms.conf" "$top/kmod" "$top/bond" "$top/rail" \
 	"$top/netlink" "$dst/"
 dkms add -m tbib -v "$ver"
 dkms install -m tbib -v "$ver"
-make -C "$top/tbibctl"
-install -D -m 0755 "$top/tbibctl/tbibctl" /usr/local/sbin/tbibctl
+make -C "$top/tbibctl" install PREFIX=/usr/local
