@@ -78,6 +78,7 @@ void tbib_ack_send(struct tbib_conn *c, struct tbib_peer *peer, u8 syndrome)
 /*
  * A NAK names the PSN it refuses: everything before it is acknowledged,
  * nothing after (the requester resends from there, or fails the WQE).
+ * With an ACK syndrome it acknowledges what came before @psn only.
  */
 void tbib_ack_send_nak(struct tbib_conn *c, struct tbib_peer *peer,
 		       u8 syndrome, u32 psn)

@@ -15,8 +15,12 @@
  *	resends from there after the RNR timer;
  *   bad rkey, bounds or permission: NAK remote access error, the QP goes
  *	to ERROR (IB_EVENT_QP_ACCESS_ERR);
- *   malformed sequence, too long a message, bad invalidation: NAK invalid
- *	request, ERROR (IB_EVENT_QP_REQ_ERR);
+ *   malformed sequence, too long a message: NAK invalid request, ERROR
+ *	(IB_EVENT_QP_REQ_ERR);
+ *   SEND with Invalidate of a key that cannot be invalidated (IB class J):
+ *	no NAK, the message is not acknowledged either (the requester runs
+ *	out of retries); the receive WQE completes with a local access
+ *	error, ERROR (IB_EVENT_QP_ACCESS_ERR);
  *   a bad local receive buffer: the receive WQE completes with the local
  *	error, NAK remote operational error, ERROR.
  * UC drops the message instead, and gives up on gaps (ack.c).
@@ -78,13 +82,14 @@ static void tbib_rmsg_end(struct tbib_conn *c)
 
 /*
  * A fatal error of the responder.  RC: answer the READs accepted before
- * @psn, NAK @psn with @code, complete the receive WQE in progress with
+ * @psn, answer @psn with @syndrome (a NAK refusing it, or an ACK of the
+ * PSNs before it only), complete the receive WQE in progress with
  * @wc_status (if any, else it is flushed), QP to ERROR with @event.  UC:
  * drop the rest of the message.
  */
-static int tbib_resp_fatal(struct tbib_conn *c, struct tbib_peer *peer,
-			   u32 psn, enum tbib_nak code, u8 wc_status,
-			   enum ib_event_type event)
+static int tbib_resp_fail(struct tbib_conn *c, struct tbib_peer *peer,
+			  u32 psn, u8 syndrome, u8 wc_status,
+			  enum ib_event_type event)
 {
 	struct tbib_rmsg *m = &c->rmsg;
 	struct ib_wc wc;
@@ -93,8 +98,9 @@ static int tbib_resp_fatal(struct tbib_conn *c, struct tbib_peer *peer,
 		m->drop = true;
 		return TBIB_RESP_NEXT;
 	}
-	pr_info_ratelimited("tbib: %s: QP %u: request PSN %u refused (NAK %u, status %u)\n",
-			    tbib_dev_name(c->dev), c->qpn, psn, code, wc_status);
+	pr_info_ratelimited("tbib: %s: QP %u: request PSN %u refused (AETH %#x, status %u)\n",
+			    tbib_dev_name(c->dev), c->qpn, psn, syndrome,
+			    wc_status);
 	/*
 	 * An HCA answers requests in order: the READs queued before the bad
 	 * request get their data before it is refused, and the requester
@@ -105,7 +111,7 @@ static int tbib_resp_fatal(struct tbib_conn *c, struct tbib_peer *peer,
 	if (c->type == IB_QPT_RC && peer && c->job_head != c->job_tail)
 		tbib_resp_tx(c, peer, UINT_MAX);
 	if (c->type == IB_QPT_RC)
-		tbib_ack_send_nak(c, peer, tbib_aeth_nak(code), psn);
+		tbib_ack_send_nak(c, peer, syndrome, psn);
 	if (m->have_wqe && wc_status) {
 		memset(&wc, 0, sizeof(wc));
 		wc.status = wc_status;
@@ -120,6 +126,27 @@ static int tbib_resp_fatal(struct tbib_conn *c, struct tbib_peer *peer,
 	c->rx_err = true;
 	tbib_qp_error(c->qp, event);
 	return TBIB_RESP_STOP;
+}
+
+static int tbib_resp_fatal(struct tbib_conn *c, struct tbib_peer *peer,
+			   u32 psn, enum tbib_nak code, u8 wc_status,
+			   enum ib_event_type event)
+{
+	return tbib_resp_fail(c, peer, psn, tbib_aeth_nak(code), wc_status,
+			      event);
+}
+
+/*
+ * SEND with Invalidate naming a key that may not be invalidated (not a
+ * fast-reg MR of this PD, or no such key): IB class J.  The message itself
+ * was received, so it is not NAKed, but not acknowledged either; the
+ * receive WQE completes in error.
+ */
+static int tbib_resp_inv_fail(struct tbib_conn *c, struct tbib_peer *peer,
+			      u32 psn)
+{
+	return tbib_resp_fail(c, peer, psn, tbib_aeth_ack(0),
+			      IB_WC_LOC_ACCESS_ERR, IB_EVENT_QP_ACCESS_ERR);
 }
 
 static int tbib_resp_inv_req(struct tbib_conn *c, struct tbib_peer *peer,
@@ -274,7 +301,7 @@ out:
 	if (tbib_op_has_inv(p->bth.opcode)) {
 		if (tbib_mr_invalidate(c->qp->ibqp.device, c->qp->ibqp.pd,
 				       p->ieth_rkey))
-			return tbib_resp_inv_req(c, peer, psn);
+			return tbib_resp_inv_fail(c, peer, psn);
 		flags |= IB_WC_WITH_INVALIDATE;
 	}
 	len = m->off;
