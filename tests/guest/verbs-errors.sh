@@ -5,7 +5,9 @@
 # Negative tests of RC between tbib0 and tbib1 (two veth rails), with the
 # exact IB completion status on both sides (tests/tools/verbs-errors.c):
 # remote access errors (rkey, bounds, rights), local protection errors,
-# RNR, bad receives, the peer QP destroyed, objects in use (EBUSY); then
+# RNR, bad receives, the peer QP destroyed, objects in use (EBUSY), SEND
+# with Invalidate and LOCAL_INV of ordinary MRs, solicited-only CQ events,
+# the SRQ limit event, CQs resized while they hold completions; then
 # the peer's process killed, the peer's rails deleted, and the peer device
 # deleted under a stream of WRITEs (IB_WC_RETRY_EXC_ERR in bounded time,
 # no hang); a dirty exit with traffic in flight; module unload while a

@@ -11,14 +11,17 @@
  * must report, with the exact IB completion status on each side: remote
  * access errors (wrong rkey, out of bounds, missing access rights), local
  * protection errors, RNR, a receive buffer too small or bad, the peer QP
- * destroyed under a transfer, objects in use refused with EBUSY.  Each
+ * destroyed under a transfer, objects in use refused with EBUSY, SEND
+ * with Invalidate and LOCAL_INV of keys that cannot be invalidated.  Each
  * error case runs on a fresh QP pair and posts a good WRITE before the bad
  * request and another after it: the first must succeed, the second be
  * flushed, and so must a WR posted once the QP is in ERROR.  Both target
  * and source buffers are compared byte by byte afterwards: only what the
  * successful operations wrote may have changed (plus, where IB allows it,
  * the buffer of the failed operation itself); the pages around each MR
- * must never change.  NAMEs select cases by substring.
+ * must never change.  Also with traffic: a CQ armed for solicited
+ * completions only, the SRQ limit event, resizing CQs that hold
+ * completions.  NAMEs select cases by substring.
  *
  * kill-peer: B lives in a child process that is SIGKILLed in the middle
  * of a stream of WRITEs: A must get IB_WC_RETRY_EXC_ERR in bounded time.
@@ -249,10 +252,12 @@ static void side_open(struct side *s, struct dev *d, int access,
 		die("reg_mr on %s access %#x", d->name, access);
 }
 
-static void side_qp(struct side *s)
+/* The side's QP, its receives from @srq if not NULL. */
+static void side_qp_srq(struct side *s, struct ibv_srq *srq)
 {
 	struct ibv_qp_init_attr ia = {
-		.send_cq = s->cq, .recv_cq = s->rcq, .qp_type = IBV_QPT_RC,
+		.send_cq = s->cq, .recv_cq = s->rcq, .srq = srq,
+		.qp_type = IBV_QPT_RC,
 		.cap = { .max_send_wr = 32, .max_recv_wr = 32,
 			 .max_send_sge = 2, .max_recv_sge = 2 },
 	};
@@ -260,6 +265,11 @@ static void side_qp(struct side *s)
 	s->qp = ibv_create_qp(s->d->pd, &ia);
 	if (!s->qp)
 		die("create_qp on %s", s->d->name);
+}
+
+static void side_qp(struct side *s)
+{
+	side_qp_srq(s, NULL);
 }
 
 static void side_close(struct side *s)
@@ -344,21 +354,38 @@ static void qp_connect(struct side *s, uint32_t rqpn, uint16_t rlid,
 static int post_recv(struct side *s, uint64_t id, uint64_t addr,
 		     uint32_t len, uint32_t lkey);
 
-/* A on da, B on db, connected; B's MR has @b_access. */
-static void pair_open(struct side *a, struct side *b, int b_access,
-		      size_t mr_len, const struct qpopt *o)
+/*
+ * A on da, B on db, connected; B's MR has @b_access.  With @ch, B's
+ * receive CQ reports to that completion channel; with @srq, B's QP takes
+ * its receives from it.
+ */
+static void pair_open_ex(struct side *a, struct side *b, int b_access,
+			 size_t mr_len, const struct qpopt *o,
+			 struct ibv_comp_channel *ch, struct ibv_srq *srq)
 {
 	struct qpopt oa = *o;
 
 	side_open(a, &da, ACC_ALL, mr_len, 1, NULL);
 	side_open(b, &db, b_access, mr_len, 2, NULL);
+	if (ch) {
+		ibv_destroy_cq(b->rcq);
+		b->rcq = ibv_create_cq(db.ctx, 64, NULL, ch, 0);
+		if (!b->rcq)
+			die("create_cq with a channel on %s", db.name);
+	}
 	side_qp(a);
-	side_qp(b);
+	side_qp_srq(b, srq);
 	oa.qp_access = ACC_REMOTE;
 	qp_connect(a, b->qp->qp_num, db.lid, &oa);
 	qp_connect(b, a->qp->qp_num, da.lid, o);
 	/* the requester's receive queue must be flushed by its errors too */
 	post_recv(a, A_RECV_ID, mra(a, 3584), 256, a->mr->lkey);
+}
+
+static void pair_open(struct side *a, struct side *b, int b_access,
+		      size_t mr_len, const struct qpopt *o)
+{
+	pair_open_ex(a, b, b_access, mr_len, o, NULL, NULL);
 }
 
 static enum ibv_qp_state qp_state(struct ibv_qp *qp)
@@ -945,16 +972,33 @@ static void run_lcase(const struct lcase *lc)
 
 /* ---- SEND: RNR and receive errors ---------------------------------------- */
 
-static int post_send_msg(struct side *a, uint64_t id, size_t off, uint32_t len)
+/*
+ * A signaled SEND-like @op of @len bytes from A's MR at @off (no SGE for
+ * LOCAL_INV), with send flags @flags and the key @inv to invalidate.
+ */
+static int post_send_op(struct side *a, uint64_t id, enum ibv_wr_opcode op,
+			size_t off, uint32_t len, unsigned int flags,
+			uint32_t inv)
 {
 	struct ibv_sge sge = { .addr = mra(a, off), .length = len,
 			       .lkey = a->mr->lkey };
 	struct ibv_send_wr wr = {
-		.wr_id = id, .sg_list = &sge, .num_sge = 1,
-		.opcode = IBV_WR_SEND, .send_flags = IBV_SEND_SIGNALED,
+		.wr_id = id, .sg_list = &sge, .num_sge = 1, .opcode = op,
+		.send_flags = IBV_SEND_SIGNALED | flags,
 	}, *bad;
 
+	if (op == IBV_WR_LOCAL_INV) {
+		wr.sg_list = NULL;
+		wr.num_sge = 0;
+	}
+	if (op == IBV_WR_LOCAL_INV || op == IBV_WR_SEND_WITH_INV)
+		wr.invalidate_rkey = inv;
 	return ibv_post_send(a->qp, &wr, &bad);
+}
+
+static int post_send_msg(struct side *a, uint64_t id, size_t off, uint32_t len)
+{
+	return post_send_op(a, id, IBV_WR_SEND, off, len, 0, 0);
 }
 
 static void case_rnr_exceeded(void)
@@ -1135,6 +1179,364 @@ static void case_recv_error(const char *name, enum rkind k)
 				"responder");
 	expect_buf(&b, "responder");
 	expect_buf(&a, "requester");
+	side_close(&a);
+	side_close(&b);
+	case_end();
+}
+
+/* ---- notification, SRQ limit, CQ resize ---------------------------------- */
+
+/*
+ * Wait up to @ms for an event of @ch for @cq; acknowledges what it reads.
+ * True if one came.
+ */
+static bool chan_event(struct ibv_comp_channel *ch, struct ibv_cq *cq, int ms)
+{
+	struct pollfd p = { .fd = ch->fd, .events = POLLIN };
+	struct ibv_cq *ecq;
+	void *ectx;
+
+	if (poll(&p, 1, ms) != 1 || ibv_get_cq_event(ch, &ecq, &ectx))
+		return false;
+	ibv_ack_cq_events(ecq, 1);
+	expect(ecq == cq, "event for the receive CQ got another CQ");
+	return ecq == cq;
+}
+
+/* The next receive completion of @s is @id, a SEND of @len bytes. */
+static void expect_recv(struct side *s, uint64_t id, uint32_t len,
+			const char *who)
+{
+	struct ibv_wc wc;
+
+	if (expect_wc(s, id, IBV_WC_SUCCESS, who, &wc))
+		expect(wc.opcode == IBV_WC_RECV && wc.byte_len == len,
+		       "%s wr %#" PRIx64 " RECV of %u bytes got opcode %d "
+		       "of %u", who, id, len, wc.opcode, wc.byte_len);
+}
+
+/*
+ * A receive CQ armed for solicited completions only
+ * (ibv_req_notify_cq(cq, 1)): a SEND without IBV_SEND_SOLICITED raises no
+ * event, one with it does, once per arming; an unsuccessful completion
+ * raises one too (IB).
+ */
+static void case_notify_solicited(void)
+{
+	struct ibv_comp_channel *ch;
+	struct side a, b;
+	int i;
+
+	case_begin("cq-notify-solicited");
+	ch = ibv_create_comp_channel(db.ctx);
+	if (!ch)
+		die("completion channel");
+	pair_open_ex(&a, &b, ACC_ALL, SMALL, &opt_std, ch, NULL);
+	for (i = 0; i < 4; i++)
+		if (post_recv(&b, RECV_ID + i, mra(&b, 1024 + i * 256),
+			      i < 3 ? 256 : 16, b.mr->lkey))
+			expect(false, "post_recv 0 got %d", errno);
+	expect(ibv_req_notify_cq(b.rcq, 1) == 0,
+	       "arm the CQ for solicited completions 0 got error");
+
+	/* the completion is in the CQ before the requester's ACK comes */
+	post_send_op(&a, 0x1, IBV_WR_SEND, 0, 64, 0, 0);
+	expect_wc(&a, 0x1, IBV_WC_SUCCESS, "requester", NULL);
+	expect(!chan_event(ch, b.rcq, 300),
+	       "no event for a SEND without SOLICITED got one");
+	expect_recv(&b, RECV_ID, 64, "responder");
+	memcpy(b.want + MR_OFF + 1024, a.want + MR_OFF, 64);
+
+	post_send_op(&a, 0x2, IBV_WR_SEND, 100, 64, IBV_SEND_SOLICITED, 0);
+	expect_wc(&a, 0x2, IBV_WC_SUCCESS, "requester", NULL);
+	expect(chan_event(ch, b.rcq, WAIT_MS),
+	       "event for a SOLICITED SEND got none in %d ms", WAIT_MS);
+	expect_recv(&b, RECV_ID + 1, 64, "responder");
+	memcpy(b.want + MR_OFF + 1280, a.want + MR_OFF + 100, 64);
+
+	/* that used up the arming */
+	post_send_op(&a, 0x3, IBV_WR_SEND, 200, 64, IBV_SEND_SOLICITED, 0);
+	expect_wc(&a, 0x3, IBV_WC_SUCCESS, "requester", NULL);
+	expect(!chan_event(ch, b.rcq, 300),
+	       "no event for a SOLICITED SEND after the CQ fired got one");
+	expect_recv(&b, RECV_ID + 2, 64, "responder");
+	memcpy(b.want + MR_OFF + 1536, a.want + MR_OFF + 200, 64);
+
+	/* an error completion: a plain SEND too long for the receive */
+	expect(ibv_req_notify_cq(b.rcq, 1) == 0, "arm again 0 got error");
+	allow(&b, 1792, 16);
+	post_send_op(&a, 0x4, IBV_WR_SEND, 300, 64, 0, 0);
+	expect_wc(&a, 0x4, IBV_WC_REM_INV_REQ_ERR, "requester", NULL);
+	expect(chan_event(ch, b.rcq, WAIT_MS),
+	       "event for an error completion got none in %d ms", WAIT_MS);
+	expect_wc(&b, RECV_ID + 3, IBV_WC_LOC_LEN_ERR, "responder", NULL);
+	expect_flushes_later(&a, &b);
+	expect_none(&b, QUIET_MS, "responder");
+	expect_state(b.qp, IBV_QPS_ERR, 2000, "responder");
+	expect_buf(&b, "responder");
+	expect_buf(&a, "requester");
+	side_close(&a);
+	side_close(&b);
+	ibv_destroy_comp_channel(ch);
+	case_end();
+}
+
+/* IBV_EVENT_SRQ_LIMIT_REACHED events of @d for @srq during @ms. */
+static int srq_limit_events(struct dev *d, struct ibv_srq *srq, int ms)
+{
+	double end = now_s() + ms / 1000.0;
+	struct pollfd p = { .fd = d->ctx->async_fd, .events = POLLIN };
+	struct ibv_async_event e;
+	int n = 0;
+
+	while (now_s() < end) {
+		if (poll(&p, 1, 20) != 1 || ibv_get_async_event(d->ctx, &e))
+			continue;
+		if (e.event_type == IBV_EVENT_SRQ_LIMIT_REACHED &&
+		    e.element.srq == srq)
+			n++;
+		else
+			printf("   %s: also async event %s\n", cur,
+			       ibv_event_type_str(e.event_type));
+		ibv_ack_async_event(&e);
+	}
+	return n;
+}
+
+/*
+ * SRQ limit: 8 receives posted, limit 4; the 4th SEND leaves 4 (not below
+ * the limit: no event), the 5th leaves 3: one IBV_EVENT_SRQ_LIMIT_REACHED,
+ * and the limit is disarmed (query: 0, no event for the 6th and 7th).
+ */
+static void case_srq_limit(void)
+{
+	struct ibv_srq_init_attr sia = {
+		.attr = { .max_wr = 16, .max_sge = 1 },
+	};
+	struct ibv_srq_attr sa;
+	struct ibv_srq *srq;
+	struct side a, b;
+	int i, n;
+
+	case_begin("srq-limit-event");
+	async_drain(&db);
+	srq = ibv_create_srq(db.pd, &sia);
+	if (!srq)
+		die("create_srq on %s", db.name);
+	pair_open_ex(&a, &b, ACC_ALL, SMALL, &opt_std, NULL, srq);
+	for (i = 0; i < 8; i++) {
+		struct ibv_sge sge = { .addr = mra(&b, 1024 + i * 128),
+				       .length = 128, .lkey = b.mr->lkey };
+		struct ibv_recv_wr wr = { .wr_id = RECV_ID + i, .sg_list = &sge,
+					  .num_sge = 1 }, *bad;
+
+		if (ibv_post_srq_recv(srq, &wr, &bad))
+			expect(false, "post_srq_recv 0 got %d", errno);
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.srq_limit = 4;
+	expect(ibv_modify_srq(srq, &sa, IBV_SRQ_LIMIT) == 0,
+	       "arm the SRQ limit 0 got %d", errno);
+	memset(&sa, 0, sizeof(sa));
+	expect(ibv_query_srq(srq, &sa) == 0 && sa.srq_limit == 4,
+	       "query_srq limit 4 got %u", sa.srq_limit);
+
+	for (i = 0; i < 7; i++) {
+		post_send_msg(&a, 0x1 + i, i * 64, 64);
+		expect_wc(&a, 0x1 + i, IBV_WC_SUCCESS, "requester", NULL);
+		expect_recv(&b, RECV_ID + i, 64, "responder");
+		memcpy(b.want + MR_OFF + 1024 + i * 128,
+		       a.want + MR_OFF + i * 64, 64);
+		if (i == 3) {
+			n = srq_limit_events(&db, srq, 300);
+			expect(n == 0, "no limit event with 4 receives left "
+			       "(limit 4) got %d", n);
+		} else if (i == 4) {
+			/* the event comes before the receive's completion */
+			n = srq_limit_events(&db, srq, 1000);
+			expect(n == 1, "one limit event with 3 receives left "
+			       "got %d", n);
+			memset(&sa, 0, sizeof(sa));
+			sa.srq_limit = 99;
+			expect(ibv_query_srq(srq, &sa) == 0 &&
+			       sa.srq_limit == 0,
+			       "query_srq after the event: limit 0 got %u",
+			       sa.srq_limit);
+		}
+	}
+	n = srq_limit_events(&db, srq, 300);
+	expect(n == 0, "no limit event once disarmed got %d", n);
+	expect_none(&b, QUIET_MS, "responder");
+	expect_state(b.qp, IBV_QPS_RTS, 0, "responder");
+	expect_buf(&b, "responder");
+	expect_buf(&a, "requester");
+	side_close(&a);
+	side_close(&b);
+	expect(ibv_destroy_srq(srq) == 0, "destroy_srq 0 got %d", errno);
+	case_end();
+}
+
+/*
+ * Resize both CQs while they hold unpolled completions: larger, smaller
+ * than what they hold (refused), down to just above it; then more
+ * completions.  All come out in order with their wr_ids.
+ */
+static void case_resize_cq(void)
+{
+	struct side a, b;
+	struct ibv_wc wc;
+	double end;
+	int i, r;
+
+	case_begin("resize-cq-unpolled");
+	pair_open(&a, &b, ACC_ALL, SMALL, &opt_std);
+	for (i = 0; i < 14; i++)
+		if (post_recv(&b, RECV_ID + i, mra(&b, 1024 + i * 64), 64,
+			      b.mr->lkey))
+			expect(false, "post_recv 0 got %d", errno);
+	for (i = 0; i < 12; i++) {
+		post_send_msg(&a, 0x10 + i, i * 32, 32);
+		memcpy(b.want + MR_OFF + 1024 + i * 64,
+		       a.want + MR_OFF + i * 32, 32);
+	}
+	/* the last SEND landed (its completion is posted right after) */
+	end = now_s() + WAIT_MS / 1000.0;
+	while (memcmp(mrp(&b, 1024 + 11 * 64), a.want + MR_OFF + 11 * 32, 32) &&
+	       now_s() < end)
+		usleep(1000);
+	usleep(300000);		/* and the ACKs came */
+
+	r = ibv_resize_cq(b.rcq, 1000);
+	expect(r == 0 && b.rcq->cqe >= 1000,
+	       "resize receive CQ to 1000: 0 got %d (%d entries)", r,
+	       b.rcq->cqe);
+	r = ibv_resize_cq(a.cq, 500);
+	expect(r == 0 && a.cq->cqe >= 500,
+	       "resize send CQ to 500: 0 got %d (%d entries)", r, a.cq->cqe);
+	r = ibv_resize_cq(b.rcq, 4);
+	expect(r != 0, "resize to 4 below the 12 completions held refused "
+	       "got 0 (%d entries)", b.rcq->cqe);
+	r = ibv_resize_cq(b.rcq, 12);
+	expect(r == 0 && b.rcq->cqe >= 12 && b.rcq->cqe < 1000,
+	       "resize receive CQ to 12 (held): 0 got %d (%d entries)", r,
+	       b.rcq->cqe);
+
+	/* new completions go after the copied ones */
+	for (i = 12; i < 14; i++) {
+		post_send_msg(&a, 0x10 + i, i * 32, 32);
+		memcpy(b.want + MR_OFF + 1024 + i * 64,
+		       a.want + MR_OFF + i * 32, 32);
+	}
+	for (i = 0; i < 14; i++) {
+		if (expect_wc(&a, 0x10 + i, IBV_WC_SUCCESS, "requester", &wc))
+			expect(wc.opcode == IBV_WC_SEND,
+			       "requester opcode SEND got %d", wc.opcode);
+		expect_recv(&b, RECV_ID + i, 32, "responder");
+	}
+	expect_none(&a, QUIET_MS, "requester");
+	expect_none(&b, 1, "responder");
+	expect_state(a.qp, IBV_QPS_RTS, 0, "requester");
+	expect_state(b.qp, IBV_QPS_RTS, 0, "responder");
+	expect_buf(&b, "responder");
+	expect_buf(&a, "requester");
+	side_close(&a);
+	side_close(&b);
+	case_end();
+}
+
+/* ---- invalidation from userspace ----------------------------------------- */
+
+/*
+ * The MRs of @a and @b still work (were not invalidated): a new QP pair
+ * WRITEs from A's MR into B's through its rkey.
+ */
+static void expect_mrs_work(struct side *a, struct side *b)
+{
+	struct qpopt oa = opt_std;
+
+	ibv_destroy_qp(a->qp);
+	ibv_destroy_qp(b->qp);
+	side_qp(a);
+	side_qp(b);
+	oa.qp_access = ACC_REMOTE;
+	qp_connect(a, b->qp->qp_num, db.lid, &oa);
+	qp_connect(b, a->qp->qp_num, da.lid, &opt_std);
+	good_write(a, b, 0x20, 2560, 64, APPLIED);
+	expect_wc(a, 0x20, IBV_WC_SUCCESS, "requester (new QPs, same MRs)",
+		  NULL);
+}
+
+/*
+ * SEND with Invalidate naming an ordinary MR's rkey (only fast-reg MRs
+ * can be invalidated) or no key at all: IB responder error class J.  The
+ * responder does not NAK the message (nor acknowledge it): its receive
+ * completes with an error, it goes to ERROR; the requester runs out of
+ * retries.  The MR stays valid.
+ */
+static void case_send_inv(const char *name, bool unknown)
+{
+	struct side a, b;
+	uint32_t rkey;
+
+	case_begin(name);
+	async_drain(&db);
+	pair_open(&a, &b, ACC_ALL, SMALL, &opt_short);
+	rkey = unknown ? b.mr->rkey + 0x3100 : b.mr->rkey;
+	if (post_recv(&b, 0x100, mra(&b, 1024), 512, b.mr->lkey) ||
+	    post_recv(&b, 0x101, mra(&b, 2048), 512, b.mr->lkey))
+		expect(false, "post_recv 0 got %d", errno);
+	good_write(&a, &b, 0x1, 0, 16, APPLIED);
+	if (post_send_op(&a, 0x2, IBV_WR_SEND_WITH_INV, 100, 64, 0, rkey))
+		expect(false, "post SEND_WITH_INV 0 got %d", errno);
+	allow(&b, 1024, 64);	/* the message did arrive */
+	good_write(&a, &b, 0x3, 512, 16, NOT_RUN);
+
+	expect_wc(&a, 0x1, IBV_WC_SUCCESS, "requester", NULL);
+	expect_wc(&a, 0x2, IBV_WC_RETRY_EXC_ERR, "requester (no NAK)", NULL);
+	expect_wc(&a, 0x3, IBV_WC_WR_FLUSH_ERR, "requester", NULL);
+	expect_flushes_later(&a, &b);
+	expect_wc(&b, 0x100, IBV_WC_LOC_ACCESS_ERR, "responder", NULL);
+	expect_wc(&b, 0x101, IBV_WC_WR_FLUSH_ERR, "responder", NULL);
+	expect_none(&b, QUIET_MS, "responder");
+	expect_state(b.qp, IBV_QPS_ERR, 2000, "responder");
+	expect_qp_event(&db, b.qp, IBV_EVENT_QP_ACCESS_ERR, 2000, "responder");
+	expect_buf(&b, "responder");
+	expect_buf(&a, "requester");
+	expect_mrs_work(&a, &b);
+	expect_buf(&b, "responder");
+	side_close(&a);
+	side_close(&b);
+	case_end();
+}
+
+/*
+ * LOCAL_INV of an ordinary MR (no memory windows, no fast-reg MRs in
+ * userspace): a local QP operation error of the requester alone; the MR
+ * stays valid.
+ */
+static void case_local_inv(void)
+{
+	struct side a, b;
+
+	case_begin("local-inv-user-mr");
+	pair_open(&a, &b, ACC_ALL, SMALL, &opt_std);
+	if (post_recv(&b, 0x100, mra(&b, 3072), 512, b.mr->lkey))
+		expect(false, "post_recv 0 got %d", errno);
+	good_write(&a, &b, 0x1, 0, 16, APPLIED);
+	if (post_send_op(&a, 0x2, IBV_WR_LOCAL_INV, 0, 0, 0, a.mr->rkey))
+		expect(false, "post LOCAL_INV 0 got %d", errno);
+	good_write(&a, &b, 0x3, 512, 16, NOT_RUN);
+
+	expect_wc(&a, 0x1, IBV_WC_SUCCESS, "requester", NULL);
+	expect_wc(&a, 0x2, IBV_WC_LOC_QP_OP_ERR, "requester", NULL);
+	expect_wc(&a, 0x3, IBV_WC_WR_FLUSH_ERR, "requester", NULL);
+	expect_flushes_later(&a, &b);
+	expect_none(&b, QUIET_MS, "responder");
+	expect_state(b.qp, IBV_QPS_RTS, 0, "responder");
+	expect_buf(&b, "responder");
+	expect_buf(&a, "requester");
+	expect_mrs_work(&a, &b);
+	expect_buf(&b, "responder");
 	side_close(&a);
 	side_close(&b);
 	case_end();
@@ -1470,6 +1872,18 @@ static void run_cases(int argc, char **argv)
 		case_read_then_error("long-read-then-bad-write", 900 << 10);
 	if (WANT("zero-length-bad-rkey-succeeds"))
 		case_zero_length();
+	if (WANT("cq-notify-solicited"))
+		case_notify_solicited();
+	if (WANT("srq-limit-event"))
+		case_srq_limit();
+	if (WANT("resize-cq-unpolled"))
+		case_resize_cq();
+	if (WANT("send-inv-user-mr"))
+		case_send_inv("send-inv-user-mr", false);
+	if (WANT("send-inv-unknown-rkey"))
+		case_send_inv("send-inv-unknown-rkey", true);
+	if (WANT("local-inv-user-mr"))
+		case_local_inv();
 	if (WANT("peer-qp-destroyed-write"))
 		case_stream_fault("peer-qp-destroyed-write", IBV_WR_RDMA_WRITE,
 				  F_DESTROY);
