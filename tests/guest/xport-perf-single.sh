@@ -28,15 +28,19 @@ perf ib_read_bw -a -n 5
 perf ib_send_bw -a -n 5
 perf ib_atomic_bw -n 100
 perf ib_write_lat -a -n 5
-perf ib_read_lat -s 4096 -n 50
+perf ib_read_lat -a -n 5
 perf ib_send_lat -a -n 5
 perf ib_atomic_lat -n 50
 perf ib_send_bw -c UD -a -n 5
 perf ib_send_bw -c UC -s 65536 -n 50
 perf ib_write_bw -c UC -s 65536 -n 50
-perf ib_write_bw -q 4 -s 65536 -n 50
+perf ib_write_bw -q 8 -s 65536 -n 50
 perf ib_write_bw -b -s 65536 -n 50
+perf ib_send_bw -b -s 65536 -n 50
+perf ib_read_bw -b -s 65536 -n 50
 perf ib_read_bw -q 4 -s 1048576 -n 10
 perf ib_send_lat -I 128 -s 128 -n 50
+perf ib_write_lat -I 64 -s 64 -n 50
+perf ib_write_bw -I 64 -s 64 -n 200
 tbibctl -s dev show tbib0
 log "done"
