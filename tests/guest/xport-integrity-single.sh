@@ -69,15 +69,25 @@ for spec in "loss 1%" "delay 1ms reorder 25% 50%" "corrupt 2%" "delay 2ms"; do
 	before_csum=$(stat tbib1 rx_drop_csum)
 	before_ooo=$(stat tbib1 rx_ooo)
 	netem_on "$spec" 0
-	seed=$((seed + 1))
-	run "${spec%% *}" 60 $seed
+	# The impairment must show in its counter.  The scheduler learns that
+	# rail 0 holds its packets longer and gives it fewer, so a short run
+	# on a loaded host may not send it enough: up to three runs.
+	for round in 1 2 3; do
+		seed=$((seed + 1))
+		run "${spec%% *}$round" 60 $seed
+		case $spec in
+		loss*)	now=$(( $(stat tbib0 retrans_fast) + $(stat tbib0 retrans_timeout) ))
+			was=$((before_fast + before_tmo)) what="loss: nothing was retransmitted" ;;
+		corr*)	now=$(stat tbib1 rx_drop_csum) was=$before_csum
+			what="corrupt: no checksum drop" ;;
+		*)	now=$(stat tbib1 rx_ooo) was=$before_ooo
+			what="$spec: nothing arrived out of order" ;;
+		esac
+		[ "$now" -gt "$was" ] && break
+		log "$spec, run $round: the counter did not move ($now), again"
+	done
 	netem_off
-	case $spec in
-	loss*)	assert_gt $(( $(stat tbib0 retrans_fast) + $(stat tbib0 retrans_timeout) )) \
-			$((before_fast + before_tmo)) "loss: nothing was retransmitted" ;;
-	corr*)	assert_gt "$(stat tbib1 rx_drop_csum)" "$before_csum" "corrupt: no checksum drop" ;;
-	*)	assert_gt "$(stat tbib1 rx_ooo)" "$before_ooo" "$spec: nothing arrived out of order" ;;
-	esac
+	assert_gt "$now" "$was" "$what"
 done
 
 log "netem: everything at once on every rail (duplication: xport-dup-single)"
