@@ -62,11 +62,11 @@ assert_eq "$(stat tbib0 tx_zerocopy)" "$zc" "zero-copy used while disabled"
 echo Y >/sys/module/tbib/parameters/zerocopy_tx
 
 seed=20
-for spec in "loss 1%" "delay 1ms reorder 25% 50%" "corrupt 2%" "delay 2ms"; do
+for spec in "loss 1%" "delay 1ms reorder 25% 50%" "corrupt 5%" "delay 2ms"; do
 	log "netem $spec on rail 0"
 	before_fast=$(stat tbib0 retrans_fast)
 	before_tmo=$(stat tbib0 retrans_timeout)
-	before_csum=$(stat tbib1 rx_drop_csum)
+	before_csum=$(( $(stat tbib0 rx_drop_csum) + $(stat tbib1 rx_drop_csum) ))
 	before_ooo=$(stat tbib1 rx_ooo)
 	netem_on "$spec" 0
 	# The impairment must show in its counter.  The scheduler learns that
@@ -78,7 +78,8 @@ for spec in "loss 1%" "delay 1ms reorder 25% 50%" "corrupt 2%" "delay 2ms"; do
 		case $spec in
 		loss*)	now=$(( $(stat tbib0 retrans_fast) + $(stat tbib0 retrans_timeout) ))
 			was=$((before_fast + before_tmo)) what="loss: nothing was retransmitted" ;;
-		corr*)	now=$(stat tbib1 rx_drop_csum) was=$before_csum
+		corr*)	now=$(( $(stat tbib0 rx_drop_csum) + $(stat tbib1 rx_drop_csum) ))
+			was=$before_csum
 			what="corrupt: no checksum drop" ;;
 		*)	now=$(stat tbib1 rx_ooo) was=$before_ooo
 			what="$spec: nothing arrived out of order" ;;
