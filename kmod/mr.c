@@ -31,13 +31,20 @@ static DEFINE_XARRAY(tbib_mrs);
 
 static u32 tbib_mr_key(const struct tbib_mr *mr)
 {
-	return READ_ONCE(mr->ibmr.lkey);
+	return READ_ONCE(mr->key);
 }
 
+/*
+ * The first key of an MR, also given to its owner in ibmr.  Later keys of
+ * a fast-reg MR (REG_MR) change mr->key only: ibmr.lkey/rkey then belong
+ * to the ULP (ib_update_fast_reg_key()), which may already hold the key
+ * of a REG_MR posted after this one.
+ */
 static void tbib_mr_set_key(struct tbib_mr *mr, u32 key)
 {
-	WRITE_ONCE(mr->ibmr.lkey, key);
-	WRITE_ONCE(mr->ibmr.rkey, key);
+	WRITE_ONCE(mr->key, key);
+	mr->ibmr.lkey = key;
+	mr->ibmr.rkey = key;
 }
 
 /*
@@ -322,7 +329,7 @@ int tbib_mr_fast_reg(struct tbib_mr *mr, struct ib_pd *pd, u32 key, int access)
 	    mr->ibmr.pd != pd || (access & ~TBIB_MR_ACCESS_OK))
 		return -EINVAL;
 	WRITE_ONCE(mr->access, access);
-	tbib_mr_set_key(mr, key);
+	WRITE_ONCE(mr->key, key);
 	/* key and access before the state that makes lookups succeed */
 	smp_wmb();
 	WRITE_ONCE(mr->state, TBIB_MR_VALID);

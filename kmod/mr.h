@@ -47,6 +47,14 @@ enum tbib_mr_state {
 
 struct tbib_mr {
 	struct ib_mr		ibmr;	/* lkey == rkey, iova, length, pd */
+	/*
+	 * The key the MR answers to (READ_ONCE/WRITE_ONCE).  Not ibmr.lkey:
+	 * a kernel ULP changes that with ib_update_fast_reg_key() as soon as
+	 * it prepares the next REG_MR, while the MR must keep its old key
+	 * until that REG_MR runs (a LOCAL_INV of the old key posted before
+	 * it, as iSER chains them, must still find it).
+	 */
+	u32			key;
 	refcount_t		ref;	/* table's reference + lookups */
 	struct completion	released; /* ref reached zero */
 	struct rcu_head		rcu;
