@@ -27,23 +27,36 @@ static u32 tbib_sq_prod(struct tbib_qp *qp)
 	return qp->user ? tbib_queue_user_prod(&qp->sq.q) : qp->sq.q.prod;
 }
 
-/* Post the completion of send WQE @w (if it needs one).  sq.lock held. */
-static int tbib_sq_post_wc(struct tbib_qp *qp, const struct tbib_send_wqe *w,
-			   enum ib_wc_status status)
+/*
+ * Retire the send WQE in slot @idx: its slot goes back to the poster,
+ * then its completion (if it needs one) goes to the CQ.  In that order: a
+ * process that polls the completion may post at once, and librxe fails a
+ * post (ENOMEM) on a ring it still sees full.  The WQE is read before the
+ * slot is released: a user's new WQE may land in it at once (the kernel
+ * copy in sq.shadow is only written under sq.lock, but a kernel QP's WQE
+ * lives in the ring itself).  sq.lock held.
+ */
+static int tbib_sq_retire(struct tbib_qp *qp, u32 idx,
+			  enum ib_wc_status status)
 {
+	const struct tbib_send_wqe *w = tbib_sq_wqe(qp, idx);
+	struct tbib_sq *sq = &qp->sq;
+	bool post;
 	struct ib_wc wc;
 
-	if (status == IB_WC_SUCCESS && !qp->sig_all &&
-	    !(w->send_flags & IB_SEND_SIGNALED))
-		return 0;
-	memset(&wc, 0, sizeof(wc));
-	wc.wr_id = w->wr_id;
-	wc.status = status;
-	wc.opcode = tbib_send_wc_opcode(w->opcode);
-	wc.byte_len = min_t(u64, w->length, U32_MAX);
-	wc.qp = &qp->ibqp;
-	wc.port_num = 1;
-	return tbib_cq_post(qp->scq, &wc, false);
+	post = status != IB_WC_SUCCESS || qp->sig_all ||
+	       (w->send_flags & IB_SEND_SIGNALED);
+	if (post) {
+		memset(&wc, 0, sizeof(wc));
+		wc.wr_id = w->wr_id;
+		wc.status = status;
+		wc.opcode = tbib_send_wc_opcode(w->opcode);
+		wc.byte_len = min_t(u64, w->length, U32_MAX);
+		wc.qp = &qp->ibqp;
+		wc.port_num = 1;
+	}
+	tbib_queue_publish_cons(&sq->q, tbib_queue_next(&sq->q, idx));
+	return post ? tbib_cq_post(qp->scq, &wc, false) : 0;
 }
 
 struct tbib_send_wqe *tbib_sq_next(struct tbib_qp *qp)
@@ -98,8 +111,7 @@ static int tbib_sq_complete_locked(struct tbib_qp *qp, enum ib_wc_status status,
 
 	if (sq->next == sq->q.cons)
 		return -EINVAL;
-	err = tbib_sq_post_wc(qp, tbib_sq_wqe(qp, sq->q.cons), status);
-	tbib_queue_publish_cons(&sq->q, tbib_queue_next(&sq->q, sq->q.cons));
+	err = tbib_sq_retire(qp, sq->q.cons, status);
 	if (sq->next == sq->q.cons && tbib_qp_state(qp) == IB_QPS_SQD &&
 	    qp->attr.sq_draining_notify) {
 		qp->attr.sq_draining_notify = false;
@@ -157,10 +169,9 @@ static void tbib_sq_flush_locked(struct tbib_qp *qp)
 
 		if (qp->user && i >= handed)
 			tbib_send_wqe_from_user(qp, tbib_queue_slot(&sq->q, idx), w);
-		tbib_sq_post_wc(qp, w, IB_WC_WR_FLUSH_ERR);
+		tbib_sq_retire(qp, idx, IB_WC_WR_FLUSH_ERR);
 	}
 	sq->next = (cons + n) & sq->q.mask;
-	tbib_queue_publish_cons(&sq->q, sq->next);
 	qp->sq_flushed = true;
 }
 

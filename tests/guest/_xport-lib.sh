@@ -71,9 +71,21 @@ xport_pp() {
 	done
 	wait $spid
 	local src=$?
+	XPORT_PP_RC=$rc XPORT_PP_SRC=$src
 	echo "--- $name server (rc $src)"; cat "/tmp/$name.srv.log"
 	echo "--- $name client (rc $rc)"; cat "/tmp/$name.cli.log"
 	[ $rc = 0 ] && [ $src = 0 ]
+}
+
+# xport_pp_why NAME: one line on why an xport_pp run failed (exit codes
+# and the first error lines of both ends), for the FAIL message: CI shows
+# only the end of a failed test's output
+xport_pp_why() {
+	local n=$1 e
+	e=$(grep -hiE "error|fail|couldn't|unable|timeout|exceed" \
+		"/tmp/$n.cli.log" "/tmp/$n.srv.log" 2>/dev/null | head -n 3 |
+		tr -s ' \t\n' ' ')
+	echo "client rc ${XPORT_PP_RC:-?}, server rc ${XPORT_PP_SRC:-?}: ${e:-no error line}"
 }
 
 # xport_stats DEV: the device counters, one "name value" a line

@@ -15,7 +15,7 @@ perf() {
 	log "$*"
 	xport_pp perf$port 240 "$@" -F -u 18 -d tbib1 -p $port -- \
 		"$@" -F -u 18 -d tbib0 -p $port 127.0.0.1 >/tmp/perf.log 2>&1 ||
-		{ cat /tmp/perf.log; xport_dump; fail "$* failed"; }
+		{ cat /tmp/perf.log; xport_dump; fail "$* failed ($(xport_pp_why perf$port))"; }
 	perf_summary /tmp/perf$port.cli.log
 	# every size reported, none with an error
 	grep -qiE "error|failed|couldn't" /tmp/perf$port.cli.log /tmp/perf$port.srv.log &&
