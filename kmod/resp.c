@@ -615,8 +615,11 @@ void tbib_resp_rx(struct tbib_conn *c, struct tbib_rail *rail,
 		kfree_skb(skb);
 		break;
 	case TBIB_RXWIN_DUP_HELD:
+		/* a resend of what we hold: our SACK of it was lost */
 		tbib_stat_inc(&peer->stats, TBIB_A_STATS_RX_DUP);
 		kfree_skb(skb);
+		if (c->type == IB_QPT_RC)
+			tbib_ack_note(c, true);
 		break;
 	default:
 		tbib_stat_inc(&peer->stats, TBIB_A_STATS_RX_DROP_WINDOW);
