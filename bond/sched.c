@@ -239,8 +239,10 @@ void tbib_sched_tick(struct tbib_sched *s, u64 now_ns)
 	s->tick_ns = now_ns;
 	/* a long pause (idle, first call) is no measure of anything */
 	if (dt > 20 * TBIB_SCHED_TICK_NS) {
-		for (i = 0; i < TBIB_MAX_RAILS; i++)
+		for (i = 0; i < TBIB_MAX_RAILS; i++) {
 			s->rail[i].left = 0;
+			s->rail[i].slow_ticks = 0;
+		}
 		return;
 	}
 	for (i = 0; i < TBIB_MAX_RAILS; i++) {
@@ -259,8 +261,16 @@ void tbib_sched_tick(struct tbib_sched *s, u64 now_ns)
 		if (!r->present || !r->up)
 			continue;
 		if (r->left && delay[i] * 2 > quickest * 3) {
-			tbib_sched_rate_sample(s, (u8)i, r->left, dt, true);
-		} else if (r->meas_kbps) {
+			if (r->slow_ticks < TBIB_SCHED_SLOW_TICKS)
+				r->slow_ticks++;
+			if (r->slow_ticks >= TBIB_SCHED_SLOW_TICKS)
+				tbib_sched_rate_sample(s, (u8)i, r->left, dt,
+						       true);
+			r->left = 0;
+			continue;
+		}
+		r->slow_ticks = 0;
+		if (r->meas_kbps) {
 			r->meas_kbps += r->meas_kbps / 4 + 1;
 			if (r->link_kbps ? r->meas_kbps >= r->link_kbps :
 			    r->meas_kbps >= TBIB_SCHED_DEFAULT_KBPS)

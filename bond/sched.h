@@ -45,6 +45,7 @@ struct tbib_sched_rail {
 	u64 queued;		/* bytes given to the rail, not completed */
 	u64 inflight;		/* acked kind: sent, not acked or lost yet */
 	u64 left;		/* bytes that left the flight this tick */
+	u8 slow_ticks;		/* ticks in a row it lagged the quickest */
 	u64 picked_bytes;	/* totals of tbib_sched_queued/sent() */
 	u64 picked_pkts;
 };
@@ -57,6 +58,8 @@ struct tbib_sched {
 
 /* Measuring tick of tbib_sched_tick() */
 #define TBIB_SCHED_TICK_NS	50000000ULL
+/* Ticks in a row a rail must lag before what it delivers is its rate */
+#define TBIB_SCHED_SLOW_TICKS	3
 
 void tbib_sched_init(struct tbib_sched *s);
 
@@ -107,8 +110,11 @@ void tbib_sched_rate_sample(struct tbib_sched *s, u8 rail, u64 bytes, u64 ns,
  * Learn the rails' real rates from their flights, once per tick
  * (call it before picks; @now_ns from a monotonic clock).  A rail on
  * which a byte stays in flight (Little's law: in flight / delivery rate)
- * half as long again as on the quickest rail queues behind its own link:
- * what it delivered is its rate (a busy sample).  Other rails are not
+ * half as long again as on the quickest rail, TBIB_SCHED_SLOW_TICKS
+ * ticks in a row, queues behind its own link: what it delivered is its
+ * rate (a busy sample).  (One lagging tick proves nothing: a burst of
+ * receive work on a shared CPU delays one rail's ACKs now and then, and
+ * measuring it slow would cut its share for the next second.)  Other rails are not
  * what limits their traffic: their estimate grows back by 1/4 a tick
  * towards the link speed, so a rail measured slow gets to show it is
  * faster.  Rails that all keep up, or all queue alike, keep their link
