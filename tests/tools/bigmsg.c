@@ -562,48 +562,36 @@ static void post_send(struct side *s, struct ibv_send_wr *wr, const char *what)
 		bad("%s: post_send on %s: %s", what, s->name, strerror(err));
 }
 
-static void op_write(void)
+/*
+ * One RDMA WRITE (op 0: A's source -> B's destination) or READ (op 1:
+ * B's source -> A's destination) of the whole size, posted on A.
+ */
+static void op_one_sided(int op)
 {
-	struct ibv_sge sge = { (uintptr_t)src, (uint32_t)size, A.src_mr->lkey };
+	bool rd = op == 1;
+	struct ibv_sge sge = { (uintptr_t)(rd ? dst : src), (uint32_t)size,
+			       rd ? A.dst_mr->lkey : A.src_mr->lkey };
 	struct ibv_send_wr wr = {
-		.wr_id = 0x11, .sg_list = &sge, .num_sge = 1,
-		.opcode = IBV_WR_RDMA_WRITE, .send_flags = IBV_SEND_SIGNALED,
-		.wr.rdma = { (uintptr_t)dst, B.dst_mr->rkey },
+		.wr_id = 0x11 * (op + 1), .sg_list = &sge, .num_sge = 1,
+		.opcode = rd ? IBV_WR_RDMA_READ : IBV_WR_RDMA_WRITE,
+		.send_flags = IBV_SEND_SIGNALED,
+		.wr.rdma = { (uintptr_t)(rd ? src : dst),
+			     rd ? B.src_mr->rkey : B.dst_mr->rkey },
 	};
+	const char *what = op_name[op];
 	struct ibv_wc wc;
 	double t0;
 
-	prepare(0);
+	prepare(op);
 	t0 = now_s();
-	post_send(&A, &wr, "WRITE");
-	wait_wc(&A, &wc, t0, "WRITE");
-	report(0, now_s() - t0);
-	expect_wc(&A, &wc, 0x11, IBV_WC_RDMA_WRITE, "WRITE");
-	no_more_wc(&A, "WRITE");
-	no_more_wc(&B, "WRITE");
-	verify("WRITE", 0, seed_of(0));
-}
-
-static void op_read(void)
-{
-	struct ibv_sge sge = { (uintptr_t)dst, (uint32_t)size, A.dst_mr->lkey };
-	struct ibv_send_wr wr = {
-		.wr_id = 0x22, .sg_list = &sge, .num_sge = 1,
-		.opcode = IBV_WR_RDMA_READ, .send_flags = IBV_SEND_SIGNALED,
-		.wr.rdma = { (uintptr_t)src, B.src_mr->rkey },
-	};
-	struct ibv_wc wc;
-	double t0;
-
-	prepare(1);
-	t0 = now_s();
-	post_send(&A, &wr, "READ");
-	wait_wc(&A, &wc, t0, "READ");
-	report(1, now_s() - t0);
-	expect_wc(&A, &wc, 0x22, IBV_WC_RDMA_READ, "READ");
-	no_more_wc(&A, "READ");
-	no_more_wc(&B, "READ");
-	verify("READ", 1, seed_of(1));
+	post_send(&A, &wr, what);
+	wait_wc(&A, &wc, t0, what);
+	report(op, now_s() - t0);
+	expect_wc(&A, &wc, wr.wr_id, rd ? IBV_WC_RDMA_READ : IBV_WC_RDMA_WRITE,
+		  what);
+	no_more_wc(&A, what);
+	no_more_wc(&B, what);
+	verify(what, op, seed_of(op));
 }
 
 static void op_send(void)
@@ -803,8 +791,8 @@ int main(int argc, char **argv)
 	       A.qp->qp_num, A.name, B.qp->qp_num, B.name, cfg.timeout,
 	       cfg.retry);
 
-	op_write();
-	op_read();
+	op_one_sided(0);
+	op_one_sided(1);
 	op_send();
 	if (size == max_msg)
 		op_too_big();
