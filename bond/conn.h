@@ -310,6 +310,7 @@ void tbib_conn_free_held(void *ctx, void *item);
 
 /* ---- spray.c ---- */
 struct tbib_tpeer;
+struct seq_file;
 /* Payload bytes a packet to @peer may carry; 0 if it has no rail. */
 u32 tbib_spray_payload(struct tbib_peer *peer, bool *crc);
 /*
@@ -342,6 +343,7 @@ u32 tbib_skb_crc32c(const struct sk_buff *skb, u32 len);
 struct tbib_peer *tbib_spray_peer(struct tbib_dev *dev, u32 lid);
 void tbib_spray_rail_changed(struct tbib_rail *rail);
 void tbib_spray_peer_gone(struct tbib_peer *peer);
+void tbib_spray_show(struct seq_file *m);
 /* Rail slot of @rail for the sender tracker, or -1. */
 int tbib_spray_slot(const struct tbib_rail *rail);
 

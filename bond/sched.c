@@ -248,7 +248,7 @@ void tbib_sched_tick(struct tbib_sched *s, u64 now_ns)
 	for (i = 0; i < TBIB_MAX_RAILS; i++) {
 		r = &s->rail[i];
 		delay[i] = 0;
-		if (!r->present || !r->up || !r->left)
+		if (!r->present || !r->up || !r->left || !r->inflight)
 			continue;
 		/* in flight < 2^40, dt < 2^31: no overflow */
 		delay[i] = tbib_div64((r->inflight > (1ULL << 40) ?
@@ -260,7 +260,8 @@ void tbib_sched_tick(struct tbib_sched *s, u64 now_ns)
 		r = &s->rail[i];
 		if (!r->present || !r->up)
 			continue;
-		if (r->left && delay[i] * 2 > quickest * 3) {
+		if (r->left && delay[i] >= TBIB_SCHED_LAG_MIN_NS &&
+		    delay[i] * 2 > quickest * 3) {
 			if (r->slow_ticks < TBIB_SCHED_SLOW_TICKS)
 				r->slow_ticks++;
 			if (r->slow_ticks >= TBIB_SCHED_SLOW_TICKS)

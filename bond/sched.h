@@ -60,6 +60,13 @@ struct tbib_sched {
 #define TBIB_SCHED_TICK_NS	50000000ULL
 /* Ticks in a row a rail must lag before what it delivers is its rate */
 #define TBIB_SCHED_SLOW_TICKS	3
+/*
+ * A byte that stays in flight less than this is not queueing behind its
+ * link, however much longer than on the quickest rail: with a handful of
+ * packets in flight the ratio of two flights is sampling noise (and the
+ * quickest may have nothing in flight at the instant of the tick).
+ */
+#define TBIB_SCHED_LAG_MIN_NS	1000000ULL
 
 void tbib_sched_init(struct tbib_sched *s);
 
@@ -107,18 +114,20 @@ void tbib_sched_rate_sample(struct tbib_sched *s, u8 rail, u64 bytes, u64 ns,
 			    bool busy);
 
 /*
- * Learn the rails' real rates from their flights, once per tick
- * (call it before picks; @now_ns from a monotonic clock).  A rail on
- * which a byte stays in flight (Little's law: in flight / delivery rate)
- * half as long again as on the quickest rail, TBIB_SCHED_SLOW_TICKS
- * ticks in a row, queues behind its own link: what it delivered is its
- * rate (a busy sample).  (One lagging tick proves nothing: a burst of
- * receive work on a shared CPU delays one rail's ACKs now and then, and
- * measuring it slow would cut its share for the next second.)  Other rails are not
- * what limits their traffic: their estimate grows back by 1/4 a tick
- * towards the link speed, so a rail measured slow gets to show it is
- * faster.  Rails that all keep up, or all queue alike, keep their link
- * speed and share by weight.
+ * Learn the rails' real rates from their flights, once per tick (call it
+ * before picks; @now_ns from a monotonic clock).  A rail on which a byte
+ * stays in flight (Little's law: in flight / delivery rate) at least
+ * TBIB_SCHED_LAG_MIN_NS and half as long again as on the quickest rail,
+ * TBIB_SCHED_SLOW_TICKS ticks in a row, queues behind its own link: what
+ * it delivered is its rate (a busy sample).  The quickest is taken among
+ * rails with something in flight: an empty flight at the instant of the
+ * tick tells nothing of how long bytes take.  (One lagging tick proves
+ * nothing either: a burst of receive work on a shared CPU delays one
+ * rail's ACKs now and then, and measuring it slow would cut its share for
+ * the next second.)  Other rails are not what limits their traffic: their
+ * estimate grows back by 1/4 a tick towards the link speed, so a rail
+ * measured slow gets to show it is faster.  Rails that all keep up, or
+ * all queue alike, keep their link speed and share by weight.
  */
 void tbib_sched_tick(struct tbib_sched *s, u64 now_ns);
 

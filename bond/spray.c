@@ -32,6 +32,7 @@
  */
 
 #include <linux/netdevice.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include "conn.h"
@@ -167,6 +168,47 @@ void tbib_spray_peer_gone(struct tbib_peer *peer)
 		return;
 	WRITE_ONCE(peer->transport, NULL);
 	kfree_rcu(tp, rcu);
+}
+
+/*
+ * /sys/kernel/debug/tbib/sched: each peer's scheduler, a line per rail
+ * slot: what it believes of the rail (nominal and measured rate, weight)
+ * and what it has on it.  Takes the cfg lock, so peers and tpeers stay.
+ */
+void tbib_spray_show(struct seq_file *m)
+{
+	struct tbib_peer *peer;
+	struct tbib_tpeer *tp;
+	struct tbib_dev *dev;
+	unsigned int s;
+
+	mutex_lock(&tbib_cfg_lock);
+	list_for_each_entry(dev, &tbib_devs, node) {
+		list_for_each_entry(peer, &dev->peers, node) {
+			tp = peer->transport;
+			if (!tp)
+				continue;
+			seq_printf(m, "%s peer lid %u\n", tbib_dev_name(dev),
+				   peer->lid);
+			spin_lock_bh(&tp->lock);
+			for (s = 0; s < TBIB_MAX_RAILS; s++) {
+				const struct tbib_sched_rail *r =
+					&tp->sched.rail[s];
+
+				if (!r->present)
+					continue;
+				seq_printf(m, "  slot %u up %d weight %u link_kbps %llu meas_kbps %llu eff_kbps %llu queued %llu inflight %llu slow_ticks %u picked %llu/%llu\n",
+					   s, r->up, r->weight, r->link_kbps,
+					   r->meas_kbps,
+					   tbib_sched_eff_kbps(&tp->sched, s),
+					   r->queued, r->inflight,
+					   r->slow_ticks, r->picked_bytes,
+					   r->picked_pkts);
+			}
+			spin_unlock_bh(&tp->lock);
+		}
+	}
+	mutex_unlock(&tbib_cfg_lock);
 }
 
 struct tbib_peer *tbib_spray_peer(struct tbib_dev *dev, u32 lid)

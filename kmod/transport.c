@@ -444,6 +444,13 @@ static int tbib_conns_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(tbib_conns);
 
+static int tbib_sched_show(struct seq_file *m, void *v)
+{
+	tbib_spray_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tbib_sched);
+
 static struct dentry *tbib_debugfs;
 
 int tbib_transport_init(void)
@@ -459,6 +466,8 @@ int tbib_transport_init(void)
 	tbib_debugfs = debugfs_create_dir("tbib", NULL);
 	debugfs_create_file("conns", 0400, tbib_debugfs, NULL,
 			    &tbib_conns_fops);
+	debugfs_create_file("sched", 0400, tbib_debugfs, NULL,
+			    &tbib_sched_fops);
 	return 0;
 }
 

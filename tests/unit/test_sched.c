@@ -522,6 +522,63 @@ static void test_inflight_accounting(void)
 	CHECK_EQ(s.rail[5].inflight, 0);
 }
 
+/*
+ * A tick's view of the flights: @flight[i] bytes in flight at the tick,
+ * @left[i] bytes that left the flight during it (50 ms).
+ */
+static void tick_with(struct tbib_sched *s, u64 *now, const u64 *flight,
+		      const u64 *left, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		s->rail[i].inflight = flight[i];
+		s->rail[i].left = left[i];
+	}
+	*now += TBIB_SCHED_TICK_NS;
+	tbib_sched_tick(s, *now);
+}
+
+/*
+ * A heavily weighted rail that is never behind its link: two packets in
+ * flight at each tick, while the others happen to have none (they are no
+ * measure of a quick flight) or a small frame (a flight a hundred times
+ * shorter, but its own is far below TBIB_SCHED_LAG_MIN_NS): it is not
+ * measured, and keeps its share.  A rail whose flight lasts 5 ms
+ * against the others' 0.2 ms is measured after TBIB_SCHED_SLOW_TICKS.
+ */
+static void test_lag_floor(void)
+{
+	static const u64 small[] = { 17896, 0, 0, 0 };
+	static const u64 tiny[] = { 17896, 100, 100, 100 };
+	static const u64 queued[] = { 500000, 20000, 10000, 5000 };
+	static const u64 left[] = { 3200000, 1600000, 800000, 400000 };
+	static const u32 w[] = { 800, 400, 200, 100 };
+	struct tbib_sched s;
+	u64 now = 1;
+	unsigned int i, t;
+
+	tbib_sched_init(&s);
+	for (i = 0; i < 4; i++)
+		CHECK_EQ(tbib_sched_rail_add(&s, (u8)i, 0, w[i], 9000), 0);
+	tbib_sched_tick(&s, now);	/* first call: starts the tick */
+	for (t = 0; t < 10; t++)
+		tick_with(&s, &now, t & 1 ? small : tiny, left, 4);
+	for (i = 0; i < 4; i++)
+		CHECK_EQ(s.rail[i].meas_kbps, 0);
+	CHECK_EQ(s.rail[0].slow_ticks, 0);
+
+	/* 500000 B at 64 MB/s: 7.8 ms in flight, the others 0.25 ms */
+	for (t = 0; t < TBIB_SCHED_SLOW_TICKS - 1; t++)
+		tick_with(&s, &now, queued, left, 4);
+	CHECK_EQ(s.rail[0].meas_kbps, 0);
+	tick_with(&s, &now, queued, left, 4);
+	/* 3.2 MB in 50 ms: 512000 kbit/s */
+	CHECK_EQ(s.rail[0].meas_kbps, 512000);
+	for (i = 1; i < 4; i++)
+		CHECK_EQ(s.rail[i].meas_kbps, 0);
+}
+
 int main(void)
 {
 	test_unequal_overload();
@@ -537,5 +594,6 @@ int main(void)
 	test_weights_window_limited();
 	test_shaped_unequal();
 	test_inflight_accounting();
+	test_lag_floor();
 	return check_result("sched");
 }
