@@ -5,15 +5,13 @@
 # from tbib0 to tbib1 over four veth rails.
 #  - equal weights: every rail carries at least 15% of the bytes;
 #  - weights 8:4:2:1 (800/400/200/100, 100 = 1x): the shares of the bytes
-#    are in the weights' order, each within 12 percentage points of its
-#    weight's share (53.3/26.7/13.3/6.7%; seen: 42.9-45.6/26-30/16-17/
-#    9.5-12: the scheduler flattens the weights a little on veth).
+#    are in the weights' order, each within 5 percentage points of its
+#    weight's share (53.3/26.7/13.3/6.7%; seen on both kernels, idle or
+#    with the host's cores busy: 54.3/27.1/13.6/5.0).
 # Shares are tbib0's per-rail tx_bytes deltas over the run (the WRITE data;
-# the ACKs go the other way).  The bound is generous on purpose: a veth
-# has no wire rate, so a rail's real speed is how fast the CPU gets to it
-# under TCG, and the scheduler's picture of each rail's backlog (drained
-# at its nominal rate times its weight) is only approximately what the
-# softirq really did; what must hold is the order and rough proportion.
+# the ACKs go the other way).  A veth has no wire rate: a rail is as fast
+# as the CPU gets to it under TCG, and the scheduler must not take a busy
+# CPU for a slow rail.
 . /tests/lib.sh
 . /tests/_xport-lib.sh
 
@@ -64,9 +62,9 @@ tbibctl rail show tbib0
 run "weights 8:4:2:1"
 for ((i = 0; i < N; i++)); do
 	want=$(awk -v w="${w[i]}" 'BEGIN { printf "%.1f", 100 * w / 1500 }')
-	pct_ge "${SHARE[i]}" "$(awk -v x="$want" 'BEGIN { print x - 12 }')" &&
-		pct_ge "$(awk -v x="$want" 'BEGIN { print x + 12 }')" "${SHARE[i]}" ||
-		fail "weights 8:4:2:1: va$i carried ${SHARE[i]}%, want $want% +- 12"
+	pct_ge "${SHARE[i]}" "$(awk -v x="$want" 'BEGIN { print x - 5 }')" &&
+		pct_ge "$(awk -v x="$want" 'BEGIN { print x + 5 }')" "${SHARE[i]}" ||
+		fail "weights 8:4:2:1: va$i carried ${SHARE[i]}%, want $want% +- 5"
 	# and in the weights' order
 	[ $i = 0 ] || pct_ge "${SHARE[i - 1]}" "${SHARE[i]}" ||
 		fail "weights 8:4:2:1: va$i carried more than va$((i - 1)) (${SHARE[i]}% > ${SHARE[i - 1]}%)"
