@@ -255,7 +255,7 @@ END {
 	if (INFO["p2_R_kbit"] != "") {
 		R = INFO["p2_R_kbit"] / 1000
 		if (b1[1] == "tbib")
-			printf "R = %.3f Mbit/s per rail, chosen from one unthrottled tbib rail (%.3f Mbit/s, the median of its runs): four rails at R sum to 80%% of what one rail carried unthrottled, so the vCPUs are not the bottleneck of the shaped runs", R, b1[2]
+			printf "R = %.3f Mbit/s per rail, chosen from one unthrottled tbib rail (%.3f Mbit/s, the median of its runs): four rails at R sum to 50%% of what one rail carried unthrottled, so the vCPUs are not the bottleneck of the shaped runs", R, b1[2]
 		else
 			printf "R = %.3f Mbit/s, chosen from rxe's unthrottled link (%.3f Mbit/s) because tbib could not be measured: R only serves the rxe reference", R, b1[2]
 		k1 = key("p2", "ib_write_bw", "tbib", 65536, 1, 1, "1 rail @R", "bw_MBps")
