@@ -569,7 +569,7 @@ static void test_lag_floor(void)
 	CHECK_EQ(s.rail[0].slow_ticks, 0);
 
 	/* 500000 B at 64 MB/s: 7.8 ms in flight, the others 0.25 ms */
-	for (t = 0; t < TBIB_SCHED_SLOW_TICKS - 1; t++)
+	for (t = 1; t < TBIB_SCHED_SLOW_TICKS; t++)
 		tick_with(&s, &now, queued, left, 4);
 	CHECK_EQ(s.rail[0].meas_kbps, 0);
 	tick_with(&s, &now, queued, left, 4);
