@@ -126,8 +126,10 @@ void tbib_conn_quiesce(struct tbib_conn *c, bool tx, bool rx)
 	spin_lock_bh(&c->lock);
 	if (tx)
 		c->tx_on = false;
-	if (rx)
+	if (rx && c->rx_on) {
+		tbib_linger_note(c);
 		c->rx_on = false;
+	}
 	spin_unlock_bh(&c->lock);
 	/*
 	 * The timers and the work check the flags under the lock and do not

@@ -302,6 +302,7 @@ int tbib_dev_new(const struct tbib_dev_params *p, struct tbib_dev **out,
 	INIT_LIST_HEAD(&dev->rails);
 	INIT_LIST_HEAD(&dev->peers);
 	spin_lock_init(&dev->port_lock);
+	tbib_linger_init(&dev->linger);
 	dev->life = TBIB_DEV_NEW;
 	dev->next_rail_id = 1;
 	dev->next_peer_id = 1;

@@ -27,6 +27,7 @@ static const char *const tbib_stat_names[TBIB_STATS_NUM] = {
 	[TBIB_A_STATS_PROBES_TX]	= "probes_tx",
 	[TBIB_A_STATS_PROBES_RX]	= "probes_rx",
 	[TBIB_A_STATS_TX_ZEROCOPY]	= "tx_zerocopy",
+	[TBIB_A_STATS_TX_LINGER_ACK]	= "tx_linger_ack",
 };
 
 const char *tbib_stat_name(unsigned int idx)

@@ -52,6 +52,7 @@
 #include "uapi/tbib.h"		/* netlink/uapi/tbib.h */
 #include "compat.h"
 #include "stats.h"
+#include "linger.h"
 
 /* Version of the rxe user ABI (the stock librxe speaks version 2). */
 #define TBIB_UVERBS_ABI_VERSION	2
@@ -108,6 +109,7 @@ struct tbib_dev {
 	struct tbib_port port;
 
 	struct tbib_stats stats;	/* own + folded from dead rails/peers */
+	struct tbib_linger linger;	/* stopped RC responders (linger.h) */
 
 	void *transport;		/* owned by the verbs/transport code */
 };

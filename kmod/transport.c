@@ -326,7 +326,9 @@ void tbib_transport_rx(struct tbib_rail *rail, struct sk_buff *skb)
 					  c->gen_rx : c->gen_tx))) {
 		spin_unlock(&c->lock);
 		tbib_qp_put(qp);
-		tbib_stat_inc(&dev->stats, TBIB_A_STATS_RX_DROP_STALE);
+		/* the QPN's previous connection may linger */
+		if (!tbib_linger_rx(dev, peer, &p))
+			tbib_stat_inc(&dev->stats, TBIB_A_STATS_RX_DROP_STALE);
 		goto drop;
 	}
 
@@ -346,7 +348,8 @@ void tbib_transport_rx(struct tbib_rail *rail, struct sk_buff *skb)
 	return;
 
 no_qp:
-	tbib_stat_inc(&dev->stats, TBIB_A_STATS_RX_DROP_NO_QP);
+	if (!tbib_linger_rx(dev, peer, &p))
+		tbib_stat_inc(&dev->stats, TBIB_A_STATS_RX_DROP_NO_QP);
 drop:
 	kfree_skb(skb);
 }

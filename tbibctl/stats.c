@@ -39,6 +39,7 @@ static const char *const stat_names[TB_STATS_N] = {
 	[TBIB_A_STATS_PROBES_TX] = "probes_tx",
 	[TBIB_A_STATS_PROBES_RX] = "probes_rx",
 	[TBIB_A_STATS_TX_ZEROCOPY] = "tx_zerocopy",
+	[TBIB_A_STATS_TX_LINGER_ACK] = "tx_linger_ack",
 };
 
 int tb_stats_parse(struct nlattr *nest, struct tb_stats *st)
@@ -73,8 +74,8 @@ static const struct {
 } groups[] = {
 	{ "tx", { TBIB_A_STATS_TX_PACKETS, TBIB_A_STATS_TX_BYTES,
 		  TBIB_A_STATS_TX_DROP, TBIB_A_STATS_PROBES_TX,
-		  TBIB_A_STATS_TX_ZEROCOPY },
-	  { "packets", "bytes", "drop", "probes", "zerocopy" } },
+		  TBIB_A_STATS_TX_ZEROCOPY, TBIB_A_STATS_TX_LINGER_ACK },
+	  { "packets", "bytes", "drop", "probes", "zerocopy", "linger_ack" } },
 	{ "rx", { TBIB_A_STATS_RX_PACKETS, TBIB_A_STATS_RX_BYTES,
 		  TBIB_A_STATS_RX_OOO, TBIB_A_STATS_RX_DUP,
 		  TBIB_A_STATS_PROBES_RX },

@@ -145,6 +145,7 @@ enum tbib_a_stats {
 	TBIB_A_STATS_PROBES_TX,
 	TBIB_A_STATS_PROBES_RX,
 	TBIB_A_STATS_TX_ZEROCOPY,	/* payload sent from user pages, no copy */
+	TBIB_A_STATS_TX_LINGER_ACK,	/* duplicate acknowledged for a stopped QP */
 
 	__TBIB_A_STATS_MAX,
 	TBIB_A_STATS_MAX = __TBIB_A_STATS_MAX - 1

@@ -10,7 +10,8 @@
 # the SRQ limit event, CQs resized while they hold completions; then
 # the peer's process killed, the peer's rails deleted, and the peer device
 # deleted under a stream of WRITEs (IB_WC_RETRY_EXC_ERR in bounded time,
-# no hang); a dirty exit with traffic in flight; module unload while a
+# no hang); the last ACK of a SEND lost with the receiver's QP destroyed
+# (the SEND still succeeds, acknowledged for the QP that is gone); a dirty exit with traffic in flight; module unload while a
 # process holds objects on a device whose peer is gone.
 . /tests/lib.sh
 . /tests/_xport-lib.sh
@@ -40,6 +41,42 @@ check tbibctl rail add tbib1 netdev vb0
 check tbibctl rail add tbib1 netdev vb1
 xport_wait_rails tbib1 2
 xport_wait_rails tbib0 2
+
+log "last ACK lost, the receiver's QP destroyed: the SEND still completes"
+# drop_acks add|del: tbib1's ACK frames (opcode 0x23, byte 1 of a tbib
+# frame) dropped on its rails; keepalives pass, so the rails stay up
+drop_acks() {
+	local l
+	for l in vb0 vb1; do
+		if [ "$1" = add ]; then
+			tc qdisc add dev $l root handle 1: prio &&
+				tc filter add dev $l parent 1: protocol 0x88b5 \
+					u32 match u8 0x23 0xff at 1 action drop || return 1
+		else
+			tc -s filter show dev $l parent 1:
+			tc qdisc del dev $l root || return 1
+		fi
+	done
+}
+linger_acks() {
+	tbibctl -j -s dev show tbib1 | grep -oE '"tx_linger_ack": ?[0-9]+' | grep -oE '[0-9]+$'
+}
+la=$(linger_acks)
+[ -n "$la" ] || fail "no tx_linger_ack counter: $(tbibctl -j -s dev show tbib1)"
+verbs-errors lost-ack >/tmp/lostack.log 2>&1 &
+pid=$!
+wait_until 60 grep -q DROP /tmp/lostack.log || { cat /tmp/lostack.log; fail "lost-ack did not start"; }
+drop_acks add || fail "cannot drop tbib1's ACKs"
+kill -USR1 $pid
+wait_until 30 grep -qE 'DESTROYED|FAIL' /tmp/lostack.log
+drop_acks del || fail "cannot let tbib1's ACKs pass again"
+kill -USR1 $pid
+wait_until 60 sh -c "! kill -0 $pid 2>/dev/null" || { cat /tmp/lostack.log; fail "lost-ack hangs"; }
+wait $pid
+rc=$?
+cat /tmp/lostack.log
+assert_eq "$rc" 0 "lost-ack"
+assert_gt "$(linger_acks)" "$la" "tbib1 counted no ACK for its destroyed QP"
 
 log "exit with everything open and traffic in flight"
 check timeout 90 verbs-errors exit-open

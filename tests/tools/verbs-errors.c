@@ -5,7 +5,8 @@
  * other, rxe included, for comparison).
  *
  *   verbs-errors [-a DEV] [-b DEV] [-v] cases [NAME...]
- *   verbs-errors [-a DEV] [-b DEV] kill-peer | rail-del | exit-open | hold
+ *   verbs-errors [-a DEV] [-b DEV] kill-peer | rail-del | lost-ack |
+ *                                  exit-open | hold
  *
  * cases: every error an RC requester (A, on -a) and responder (B, on -b)
  * must report, with the exact IB completion status on each side: remote
@@ -28,6 +29,10 @@
  *
  * rail-del: streams WRITEs, prints READY and, after SIGUSR1 (sent by the
  * test just before it deletes B's rails), expects IB_WC_RETRY_EXC_ERR.
+ *
+ * lost-ack: a SEND whose ACKs the test drops (B's frames, between DROP
+ * and SIGUSR1), its receiver's QP destroyed (DESTROYED, then SIGUSR1 when
+ * B's frames pass again): the SEND must still complete with success.
  *
  * exit-open: a child opens both devices, connects a pair, leaves WRITEs,
  * SENDs, receives, an SRQ, an armed CQ with a channel and a UD QP in
@@ -2037,6 +2042,69 @@ static void mode_rail_del(void)
 	case_end();
 }
 
+/* Print @what, then wait up to a minute for the test's SIGUSR1. */
+static bool wait_usr1(const char *what)
+{
+	double end = now_s() + 60;
+
+	got_usr1 = 0;
+	printf("%s\n", what);
+	fflush(stdout);
+	while (!got_usr1 && now_s() < end)
+		usleep(1000);
+	expect(got_usr1, "no SIGUSR1 after %s", what);
+	return got_usr1;
+}
+
+/*
+ * The ACK of a SEND is lost and the receiver destroys its QP as soon as
+ * the receive completed (as ibv_rc_pingpong does): the sender's
+ * retransmission must still be acknowledged (by what B's QP left behind)
+ * and the SEND complete with success.  The test drops B's frames between
+ * DROP and DESTROYED.
+ */
+static void mode_lost_ack(void)
+{
+	static const struct qpopt opt_slow = {
+		.qp_access = ACC_REMOTE, .timeout = 18, .retry = 7,
+		.rnr_retry = 7, .min_rnr_timer = 12,
+	};
+	const uint32_t len = 65536;
+	struct side a, b;
+	struct ibv_wc wc;
+
+	signal(SIGUSR1, on_usr1);
+	dev_open(&da, name_a);
+	dev_open(&db, name_b);
+	case_begin("last-ack-lost-receiver-gone");
+	pair_open(&a, &b, ACC_ALL, BIG, &opt_slow);
+	if (post_recv(&b, RECV_ID, mra(&b, 0), len, b.mr->lkey))
+		die("post_recv");
+	if (!wait_usr1("DROP"))
+		goto out;
+	if (post_send_op(&a, 1, IBV_WR_SEND, 0, len, 0, 0))
+		die("post_send");
+	if (expect_wc(&b, RECV_ID, IBV_WC_SUCCESS, "receiver", &wc)) {
+		expect(wc.byte_len == len, "receiver byte_len %u got %u", len,
+		       wc.byte_len);
+		memcpy(b.want + MR_OFF, a.buf + MR_OFF, len);
+		expect_buf(&b, "receiver");
+	}
+	/* B's ACKs are dropped: the sender cannot know yet */
+	expect_none(&a, QUIET_MS, "sender while the ACKs are dropped");
+	if (ibv_destroy_qp(b.qp))
+		die("destroy_qp");
+	b.qp = NULL;
+	if (!wait_usr1("DESTROYED"))
+		goto out;
+	/* up to two of A's 1 s retransmit intervals and its resend */
+	expect_wc(&a, 1, IBV_WC_SUCCESS, "sender after B's QP is gone", NULL);
+out:
+	side_close(&a);
+	side_close(&b);
+	case_end();
+}
+
 /* Everything open, traffic in flight, exit without cleanup. */
 static void child_dirty_exit(void)
 {
@@ -2249,7 +2317,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: verbs-errors [-a DEV] [-b DEV] [-v] "
-				"cases [NAME...] | kill-peer | rail-del | exit-open | hold\n");
+				"cases [NAME...] | kill-peer | rail-del | lost-ack | exit-open | hold\n");
 			return 2;
 		}
 	}
@@ -2262,6 +2330,8 @@ int main(int argc, char **argv)
 		mode_kill_peer();
 	} else if (!strcmp(mode, "rail-del")) {
 		mode_rail_del();
+	} else if (!strcmp(mode, "lost-ack")) {
+		mode_lost_ack();
 	} else if (!strcmp(mode, "exit-open")) {
 		mode_exit_open();
 	} else if (!strcmp(mode, "hold")) {
