@@ -175,6 +175,9 @@ void tbib_conn_reset_tx(struct tbib_conn *c)
 	c->rnr_wait = false;
 	c->nak = false;
 	c->since_ackreq = 0;
+	c->srtt_ns = 0;
+	c->rttvar_ns = 0;
+	c->probed = false;
 	/* what was in flight is no longer this connection's */
 	tbib_spray_inflight_sync(c);
 }

@@ -67,6 +67,8 @@ struct tbib_peer;
 #define TBIB_CONN_RING		1024
 /* READ chunks and atomics in flight (>= any max_rd_atomic we accept). */
 #define TBIB_CONN_RD		16
+/* Floor of the tail loss probe time (kmod/comp.c) */
+#define TBIB_PTO_MIN_NS		(10 * NSEC_PER_MSEC)
 /* Covered byte ranges tracked per READ chunk. */
 #define TBIB_RD_IVL		16
 /* Responder: executed READs/atomics remembered for duplicates. */
@@ -111,6 +113,7 @@ enum tbib_lost_why {
 	TBIB_LOST_RAIL_DOWN,	/* its rail went down */
 	TBIB_LOST_RNR,		/* RNR NAK: resent after the pause */
 	TBIB_LOST_UNSENT,	/* no rail took it the first time */
+	TBIB_LOST_PROBE,	/* tail loss probe: nothing acknowledged */
 };
 
 /* A send WQE the requester has taken (ring entry, in SQ order). */
@@ -245,6 +248,9 @@ struct tbib_conn {
 	u8 nak_status;			/* its completion status */
 	u32 nak_psn;
 	u64 progress_ns;		/* last forward progress */
+	u64 srtt_ns;			/* smoothed round trip, 0: no sample */
+	u64 rttvar_ns;			/* its mean deviation */
+	bool probed;			/* tail probe sent since the progress */
 	u32 since_ackreq;		/* packets since the last ACKREQ */
 	struct hrtimer rto_timer;
 	struct hrtimer rnr_timer;

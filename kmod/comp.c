@@ -45,13 +45,67 @@ void tbib_comp_progress(struct tbib_conn *c)
 {
 	c->progress_ns = ktime_get_ns();
 	c->retries = 0;
+	c->probed = false;
+}
+
+/*
+ * Tail loss probe time: a few round trips without any progress.  The
+ * round trip is measured from send to the ACK naming the packet as its
+ * latest arrival, so it includes the rails' queues and the responder's
+ * ACK coalescing; the floor keeps a scheduling hiccup of the VM or the
+ * slowest of unequal rails from looking like a loss.  0: no probe (no
+ * sample yet, or not before the retransmit timer anyway).
+ */
+static u64 tbib_comp_pto_ns(const struct tbib_conn *c, u64 rto)
+{
+	u64 pto;
+
+	if (!c->srtt_ns)
+		return 0;
+	pto = max3(2 * c->srtt_ns, c->srtt_ns + 4 * c->rttvar_ns,
+		   (u64)TBIB_PTO_MIN_NS);
+	return pto < rto ? pto : 0;
+}
+
+/* How long until the timer should look again. */
+static u64 tbib_comp_tick_ns(const struct tbib_conn *c, u64 rto)
+{
+	u64 pto = c->probed ? 0 : tbib_comp_pto_ns(c, rto);
+	u64 tick = rto / 4;
+
+	if (pto)
+		tick = min(tick, pto / 2);
+	return max(tick, (u64)NSEC_PER_MSEC);
 }
 
 void tbib_comp_arm_rto(struct tbib_conn *c)
 {
+	u64 rto = tbib_conn_rto_ns(c), first = rto;
+
+	/* in bulk transfers the timer stays armed: this is the first tick */
+	if (!c->probed && tbib_comp_pto_ns(c, rto))
+		first = tbib_comp_tick_ns(c, rto);
 	if (!hrtimer_is_queued(&c->rto_timer))
-		hrtimer_start(&c->rto_timer, ns_to_ktime(tbib_conn_rto_ns(c)),
+		hrtimer_start(&c->rto_timer, ns_to_ktime(first),
 			      HRTIMER_MODE_REL_SOFT);
+}
+
+/* A round trip sample: @psn, in flight since @old_una, just arrived. */
+static void tbib_comp_rtt(struct tbib_conn *c, u32 old_una, u32 psn)
+{
+	u64 s, d;
+
+	if (!tbib_psn_in(psn, old_una, c->tt->nxt))
+		return;
+	s = ktime_get_ns() - c->sent_ns[psn & (TBIB_CONN_WIN - 1)];
+	if (!c->srtt_ns) {
+		c->srtt_ns = max(s, 1ULL);
+		c->rttvar_ns = s / 2;
+		return;
+	}
+	d = s > c->srtt_ns ? s - c->srtt_ns : c->srtt_ns - s;
+	c->rttvar_ns = c->rttvar_ns - c->rttvar_ns / 4 + d / 4;
+	c->srtt_ns = max(c->srtt_ns - c->srtt_ns / 8 + s / 8, 1ULL);
 }
 
 void tbib_comp_release(struct tbib_conn *c, u32 from, u32 to)
@@ -139,6 +193,7 @@ static void tbib_comp_ack(struct tbib_conn *c, const struct tbib_pkt *p)
 
 	if (tbib_txtrack_on_sack(c->tt, &p->sack, &a) || a.stale)
 		return;
+	tbib_comp_rtt(c, una, p->sack.latest);
 	if (type != TBIB_AETH_ACK || a.renege)
 		pr_debug("%s qp %u: ack syn %#x cum %u epoch %u renege %d: una %u -> %u nxt %u\n",
 			 tbib_dev_name(c->dev), c->qpn, syn, cum, p->sack.epoch,
@@ -455,7 +510,7 @@ static void tbib_comp_retry_exc(struct tbib_conn *c, const char *why)
  * Everything in flight that was sent a whole period ago is lost; what
  * went out later (a retransmission, new packets) gets its own period.
  */
-static void tbib_comp_mark_old(struct tbib_conn *c, u64 rto)
+static void tbib_comp_mark_old(struct tbib_conn *c, u64 rto, u8 why)
 {
 	struct tbib_txtrack *tt = c->tt;
 	struct tbib_txtrack_info info;
@@ -468,8 +523,7 @@ static void tbib_comp_mark_old(struct tbib_conn *c, u64 rto)
 			continue;
 		if (now - c->sent_ns[psn & (TBIB_CONN_WIN - 1)] >= rto &&
 		    !tbib_txtrack_mark_lost(tt, psn))
-			c->lost_why[psn & (TBIB_CONN_WIN - 1)] =
-				TBIB_LOST_TIMEOUT;
+			c->lost_why[psn & (TBIB_CONN_WIN - 1)] = why;
 	}
 }
 
@@ -483,7 +537,7 @@ static void tbib_comp_timeout(struct tbib_conn *c, struct tbib_peer *peer,
 		tbib_comp_retry_exc(c, "no progress");
 		return;
 	}
-	tbib_comp_mark_old(c, rto);
+	tbib_comp_mark_old(c, rto, TBIB_LOST_TIMEOUT);
 	if (!c->tt->nlost && tbib_txtrack_probe(c->tt))
 		c->lost_why[c->tt->una & (TBIB_CONN_WIN - 1)] =
 			TBIB_LOST_TIMEOUT;
@@ -496,12 +550,31 @@ static void tbib_comp_timeout(struct tbib_conn *c, struct tbib_peer *peer,
 	c->progress_ns = ktime_get_ns();
 }
 
+/*
+ * Tail loss: nothing acknowledged for a few round trips.  The rail-aware
+ * fast retransmit needs a later packet on the lost one's rail to arrive;
+ * when the lost packets were the last ones sent (the application waits
+ * for their completions) none comes, and the retransmit timer (the QP's
+ * IB timeout, often a second) would stall the QP.  Resend what has been
+ * waiting for the probe time, once until the next progress; unlike a
+ * timeout this does not count against retry_cnt.
+ */
+static void tbib_comp_probe(struct tbib_conn *c, struct tbib_peer *peer,
+			    u64 pto)
+{
+	c->probed = true;
+	tbib_comp_mark_old(c, pto, TBIB_LOST_PROBE);
+	if (tbib_req_retransmit(c, peer, tbib_tx_budget, true) >=
+	    tbib_tx_budget)
+		tbib_conn_kick(c);
+}
+
 enum hrtimer_restart tbib_comp_rto_fn(struct hrtimer *t)
 {
 	struct tbib_conn *c = container_of(t, struct tbib_conn, rto_timer);
 	enum hrtimer_restart ret = HRTIMER_NORESTART;
 	struct tbib_peer *peer;
-	u64 now, rto;
+	u64 now, rto, pto;
 	unsigned int i;
 
 	spin_lock(&c->lock);
@@ -511,8 +584,11 @@ enum hrtimer_restart tbib_comp_rto_fn(struct hrtimer *t)
 	rto = tbib_conn_rto_ns(c);
 	rcu_read_lock();
 	peer = tbib_spray_peer(c->dev, c->dlid);
+	pto = c->probed || c->rnr_wait ? 0 : tbib_comp_pto_ns(c, rto);
 	if (!c->rnr_wait && now - c->progress_ns >= rto) {
 		tbib_comp_timeout(c, peer, rto);
+	} else if (pto && now - c->progress_ns >= pto) {
+		tbib_comp_probe(c, peer, pto);
 	} else {
 		/* READ data that stopped coming while the rest moves on */
 		for (i = 0; i < TBIB_CONN_RD; i++) {
@@ -535,8 +611,7 @@ enum hrtimer_restart tbib_comp_rto_fn(struct hrtimer *t)
 	/* (not if the data path armed it again meanwhile) */
 	if (c->tx_on && !c->sq_err && c->r_head != c->r_tail &&
 	    !hrtimer_is_queued(t)) {
-		hrtimer_forward_now(t, ns_to_ktime(max(rto / 4,
-						   (u64)NSEC_PER_MSEC)));
+		hrtimer_forward_now(t, ns_to_ktime(tbib_comp_tick_ns(c, rto)));
 		ret = HRTIMER_RESTART;
 	}
 out:

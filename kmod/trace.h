@@ -131,7 +131,8 @@ static inline bool tbib_trace_is_ack(const struct sk_buff *skb)
 	tbib_em(TBIB_LOST_TIMEOUT, "timeout")				\
 	tbib_em(TBIB_LOST_RAIL_DOWN, "rail-down")			\
 	tbib_em(TBIB_LOST_RNR, "rnr")					\
-	tbib_eml(TBIB_LOST_UNSENT, "unsent")
+	tbib_em(TBIB_LOST_UNSENT, "unsent")				\
+	tbib_eml(TBIB_LOST_PROBE, "probe")
 
 /* The completion statuses that end an RC send queue in comp.c. */
 #define TBIB_TR_WC_STATUSES						\

@@ -419,9 +419,10 @@ static int tbib_conns_show(struct seq_file *m, void *v)
 			   c->dqpn, c->tx_on, c->rx_on, c->sq_err, c->nak,
 			   c->nak_psn, c->nak_status, c->rnr_wait,
 			   c->rnr_tries, c->retries);
-		seq_printf(m, "  ring head %u build %u tail %u rd_busy %u store %llu next_psn %u\n",
+		seq_printf(m, "  ring head %u build %u tail %u rd_busy %u store %llu next_psn %u srtt %llu us rttvar %llu us probed %d\n",
 			   c->r_head, c->r_build, c->r_tail, c->rd_busy,
-			   c->store_bytes, c->next_psn);
+			   c->store_bytes, c->next_psn, c->srtt_ns / 1000,
+			   c->rttvar_ns / 1000, c->probed);
 		if (c->r_head != c->r_tail) {
 			struct tbib_swqe *e = tbib_ring_at(c, c->r_head);
 
