@@ -75,7 +75,8 @@ bool tbib_linger_rx(struct tbib_dev *dev, struct tbib_peer *peer,
 	 * Only requests that wrote or delivered data: the answer to a
 	 * duplicate READ or atomic is data we no longer have.
 	 */
-	if (!op || !(op->flags & TBIB_OPF_REQ) ||
+	if (p->bth.dlid != READ_ONCE(dev->lid) ||
+	    !op || !(op->flags & TBIB_OPF_REQ) ||
 	    !(op->flags & TBIB_OPF_PAYLOAD) ||
 	    p->bth.opcode == TBIB_OP_UD_SEND_ONLY ||
 	    p->bth.opcode == TBIB_OP_UD_SEND_ONLY_IMM)

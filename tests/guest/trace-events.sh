@@ -7,7 +7,8 @@
 # the ACKs), one rail taken down and up (tbib_rail_state: that rail, and
 # only it, goes up -> down -> probing -> up with its reasons), then 30%
 # loss on that rail (tbib_retransmit: one event per counted retransmit,
-# PSNs lost on that rail resent on the other).
+# PSNs lost on that rail resent on the other, tail losses found by the
+# probe timer).
 . /tests/lib.sh
 . /tests/_xport-lib.sh
 
@@ -159,6 +160,11 @@ assert_gt "$n" 0 "no tbib_retransmit event from tbib0"
 d=$(( $(stat tbib0 retrans_fast) + $(stat tbib0 retrans_timeout) - rf - rt ))
 assert_eq "$n" "$d" "tbib_retransmit events vs. retransmit counters of tbib0"
 log "tbib0: $n retransmits; by reason: $(field /tmp/t3 tbib_retransmit dev=tbib0 why | sort | uniq -c | tr '\n' ' ')"
+# a ping-pong's last packets have nothing after them on their rail to
+# reveal their loss: the tail loss probe resends them, long before the
+# QP's timeout would
+assert_gt "$(field /tmp/t3 tbib_retransmit dev=tbib0 why | grep -c '^probe$')" 0 \
+	"no tail loss probe under 30% loss on va0"
 # what va0 lost was resent on va1, the other rail
 m=$(grep -cE " tbib_retransmit: dev=tbib0 .*old_rail=$ra0 old_slot=$slot0 rail=$ra1 slot=$slot1 " /tmp/t3)
 assert_gt "$m" 0 "no PSN lost on va0 was resent on va1"
