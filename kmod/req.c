@@ -172,10 +172,12 @@ static void tbib_req_fail(struct tbib_conn *c, struct tbib_swqe *e, u8 status)
  * the user MR (pinned by ib_umem; each fragment holds a page reference,
  * so the page outlives a deregistration while a copy of the frame is
  * queued somewhere).  Only for RC: the WQE completes once the message is
- * acknowledged, so the application cannot change the buffer while a
- * wanted copy of the frame can still be read by a link.  A late
- * duplicate read after that fails its CRC at the receiver and is dropped
- * like the duplicate it is.  The fragments are marked shared so the
+ * acknowledged.  An application that writes to the buffer before that
+ * (allowed; the data at the target is then undefined) makes the frame
+ * fail its CRC at the receiver: it is lost like any other and resent as
+ * a copy (tbib_req_unshare()).  A late duplicate read after the
+ * completion fails its CRC the same way and is dropped like the
+ * duplicate it is.  The fragments are marked shared so the
  * stack copies before ever writing to them (netem corrupt, ...).
  *
  * NULL when the payload is not all in user MRs, needs more fragments
@@ -250,6 +252,61 @@ static struct sk_buff *tbib_req_zc_frame(struct tbib_conn *c, u64 off,
 	}
 	sh->flags |= SKBFL_SHARED_FRAG;
 	return skb;
+}
+
+/*
+ * A private copy of zero-copy frame *@slot, to retransmit instead of it.
+ * The frame's CRC covers what the application's pages held when it was
+ * built; an application may write to a buffer before its WR completes
+ * (IB then leaves the data at the target undefined; ucx_perftest stamps
+ * a sequence number into the buffer of every put), and the frame would
+ * fail its CRC at every retransmission until the QP ran out of retries.
+ * The copy carries what the pages hold now, under a CRC of its own, and
+ * replaces the frame in the store for any later retransmission.  Returns
+ * the frame to send (*@slot itself if it is not zero-copy), NULL if
+ * memory is short (try again later).
+ */
+struct tbib_unshare_fill {
+	const struct sk_buff *from;
+	u32 pos;
+};
+
+static int tbib_unshare_fill(void *ctx, void *buf, u32 len)
+{
+	struct tbib_unshare_fill *f = ctx;
+	int err = skb_copy_bits(f->from, f->pos, buf, len);
+
+	f->pos += len;
+	return err;
+}
+
+static struct sk_buff *tbib_req_unshare(struct tbib_conn *c,
+					struct sk_buff **slot)
+{
+	struct sk_buff *skb = *slot, *n;
+	struct tbib_unshare_fill fill = { .from = skb };
+	struct tbib_pkt p;
+
+	if (!(skb_shinfo(skb)->flags & SKBFL_SHARED_FRAG))
+		return skb;
+	if (WARN_ON_ONCE(tbib_wire_decode_hdr(skb->data, skb_headlen(skb),
+					      skb->len, &p)))
+		return skb;
+	n = tbib_frame_alloc(p.hdr_len, p.bth.paylen,
+			     p.bth.flags & TBIB_F_CRC);
+	if (!n)
+		return NULL;
+	fill.pos = p.hdr_len;
+	if (tbib_frame_fill(n, p.hdr_len, p.bth.paylen, tbib_unshare_fill,
+			    &fill) || tbib_frame_finish(n, &p)) {
+		kfree_skb(n);
+		return NULL;
+	}
+	c->store_bytes -= skb->len;
+	c->store_bytes += n->len;
+	consume_skb(skb);
+	*slot = n;
+	return n;
 }
 
 /* Should the responder acknowledge this packet at once? */
@@ -610,6 +667,9 @@ unsigned int tbib_req_retransmit(struct tbib_conn *c, struct tbib_peer *peer,
 	while (n < budget && tbib_txtrack_next_lost(tt, &psn)) {
 		skb = c->store[psn & (TBIB_CONN_WIN - 1)];
 		if (WARN_ON_ONCE(!skb) || tbib_txtrack_get(tt, psn, &info))
+			break;
+		skb = tbib_req_unshare(c, &c->store[psn & (TBIB_CONN_WIN - 1)]);
+		if (!skb)
 			break;
 		clone = skb_clone(skb, GFP_ATOMIC);
 		if (!clone)

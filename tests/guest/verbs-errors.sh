@@ -11,7 +11,9 @@
 # the peer's process killed, the peer's rails deleted, and the peer device
 # deleted under a stream of WRITEs (IB_WC_RETRY_EXC_ERR in bounded time,
 # no hang); the last ACK of a SEND lost with the receiver's QP destroyed
-# (the SEND still succeeds, acknowledged for the QP that is gone); a dirty exit with traffic in flight; module unload while a
+# (the SEND still succeeds, acknowledged for the QP that is gone); a
+# WRITE whose source changes before it completes (it completes, with the
+# changed bytes); a dirty exit with traffic in flight; module unload while a
 # process holds objects on a device whose peer is gone.
 . /tests/lib.sh
 . /tests/_xport-lib.sh
@@ -43,21 +45,24 @@ xport_wait_rails tbib1 2
 xport_wait_rails tbib0 2
 
 log "last ACK lost, the receiver's QP destroyed: the SEND still completes"
-# drop_acks add|del: tbib1's ACK frames (opcode 0x23, byte 1 of a tbib
-# frame) dropped on its rails; keepalives pass, so the rails stay up
-drop_acks() {
+# drop_frames add|del "LINKS" VALUE MASK: the tbib frames whose opcode
+# (byte 1) matches VALUE under MASK dropped on the links; keepalives pass,
+# so the rails stay up
+drop_frames() {
 	local l
-	for l in vb0 vb1; do
+	for l in $2; do
 		if [ "$1" = add ]; then
 			tc qdisc add dev $l root handle 1: prio &&
 				tc filter add dev $l parent 1: protocol 0x88b5 \
-					u32 match u8 0x23 0xff at 1 action drop || return 1
+					u32 match u8 "$3" "$4" at 1 action drop || return 1
 		else
 			tc -s filter show dev $l parent 1:
 			tc qdisc del dev $l root || return 1
 		fi
 	done
 }
+# tbib1's ACKs (opcode 0x23)
+drop_acks() { drop_frames "$1" "vb0 vb1" 0x23 0xff; }
 linger_acks() {
 	tbibctl -j -s dev show tbib1 | grep -oE '"tx_linger_ack": ?[0-9]+' | grep -oE '[0-9]+$'
 }
@@ -77,6 +82,23 @@ rc=$?
 cat /tmp/lostack.log
 assert_eq "$rc" 0 "lost-ack"
 assert_gt "$(linger_acks)" "$la" "tbib1 counted no ACK for its destroyed QP"
+
+log "a WRITE's source changed before it completed, first transmission lost"
+# tbib0's WRITE frames (opcodes 0x18-0x1b)
+drop_writes() { drop_frames "$1" "va0 va1" 0x18 0xfc; }
+verbs-errors buf-change >/tmp/bufchg.log 2>&1 &
+pid=$!
+wait_until 60 grep -q DROP /tmp/bufchg.log || { cat /tmp/bufchg.log; fail "buf-change did not start"; }
+drop_writes add || fail "cannot drop tbib0's WRITEs"
+kill -USR1 $pid
+wait_until 30 grep -qE 'CHANGED|FAIL' /tmp/bufchg.log
+drop_writes del || fail "cannot let tbib0's WRITEs pass again"
+kill -USR1 $pid
+wait_until 60 sh -c "! kill -0 $pid 2>/dev/null" || { cat /tmp/bufchg.log; fail "buf-change hangs"; }
+wait $pid
+rc=$?
+cat /tmp/bufchg.log
+assert_eq "$rc" 0 "buf-change"
 
 log "exit with everything open and traffic in flight"
 check timeout 90 verbs-errors exit-open

@@ -6,7 +6,7 @@
  *
  *   verbs-errors [-a DEV] [-b DEV] [-v] cases [NAME...]
  *   verbs-errors [-a DEV] [-b DEV] kill-peer | rail-del | lost-ack |
- *                                  exit-open | hold
+ *                                  buf-change | exit-open | hold
  *
  * cases: every error an RC requester (A, on -a) and responder (B, on -b)
  * must report, with the exact IB completion status on each side: remote
@@ -33,6 +33,11 @@
  * lost-ack: a SEND whose ACKs the test drops (B's frames, between DROP
  * and SIGUSR1), its receiver's QP destroyed (DESTROYED, then SIGUSR1 when
  * B's frames pass again): the SEND must still complete with success.
+ *
+ * buf-change: an RDMA WRITE whose source the application changes before
+ * it completes, its first transmission dropped by the test (between
+ * DROP and SIGUSR1, then CHANGED and SIGUSR1 when its frames pass): it
+ * must complete with success and deliver the changed bytes.
  *
  * exit-open: a child opens both devices, connects a pair, leaves WRITEs,
  * SENDs, receives, an SRQ, an armed CQ with a channel and a UD QP in
@@ -2105,6 +2110,51 @@ out:
 	case_end();
 }
 
+/*
+ * The application writes to the source of an RDMA WRITE before the WRITE
+ * completed (IB leaves the data at the target undefined, but the
+ * transfer must go on).  The test drops A's WRITE frames between DROP
+ * and CHANGED, so that only retransmissions carry the message: the WRITE
+ * must complete with success and the target hold the bytes of the
+ * buffer as it was changed (no retransmission happens before the change:
+ * the QP's timeout is 1 s and it has no round trip sample for a probe).
+ */
+static void mode_buf_change(void)
+{
+	static const struct qpopt opt_slow = {
+		.qp_access = ACC_REMOTE, .timeout = 18, .retry = 7,
+		.rnr_retry = 7, .min_rnr_timer = 12,
+	};
+	const uint32_t len = 65536;
+	struct side a, b;
+
+	signal(SIGUSR1, on_usr1);
+	dev_open(&da, name_a);
+	dev_open(&db, name_b);
+	case_begin("write-source-changed-before-completion");
+	pair_open(&a, &b, ACC_ALL, BIG, &opt_slow);
+	if (!wait_usr1("DROP"))
+		goto out;
+	if (post_rdma(&a, 1, IBV_WR_RDMA_WRITE, mra(&a, 0), len, a.mr->lkey,
+		      mra(&b, 0), b.mr->rkey))
+		die("post WRITE");
+	fill(mrp(&a, 0), len, 7);
+	memcpy(a.want + MR_OFF, mrp(&a, 0), len);
+	/* its frames are dropped: it cannot complete yet */
+	expect_none(&a, QUIET_MS, "writer while its frames are dropped");
+	if (!wait_usr1("CHANGED"))
+		goto out;
+	expect_wc(&a, 1, IBV_WC_SUCCESS, "writer after changing its buffer",
+		  NULL);
+	memcpy(b.want + MR_OFF, mrp(&a, 0), len);
+	expect_buf(&b, "target");
+	expect_buf(&a, "source");
+out:
+	side_close(&a);
+	side_close(&b);
+	case_end();
+}
+
 /* Everything open, traffic in flight, exit without cleanup. */
 static void child_dirty_exit(void)
 {
@@ -2317,7 +2367,8 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: verbs-errors [-a DEV] [-b DEV] [-v] "
-				"cases [NAME...] | kill-peer | rail-del | lost-ack | exit-open | hold\n");
+				"cases [NAME...] | kill-peer | rail-del | lost-ack | buf-change |\n"
+				"exit-open | hold\n");
 			return 2;
 		}
 	}
@@ -2332,6 +2383,8 @@ int main(int argc, char **argv)
 		mode_rail_del();
 	} else if (!strcmp(mode, "lost-ack")) {
 		mode_lost_ack();
+	} else if (!strcmp(mode, "buf-change")) {
+		mode_buf_change();
 	} else if (!strcmp(mode, "exit-open")) {
 		mode_exit_open();
 	} else if (!strcmp(mode, "hold")) {
