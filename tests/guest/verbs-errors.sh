@@ -61,44 +61,37 @@ drop_frames() {
 		fi
 	done
 }
-# tbib1's ACKs (opcode 0x23)
-drop_acks() { drop_frames "$1" "vb0 vb1" 0x23 0xff; }
+# with_dropped MODE MARK "LINKS" VALUE MASK: runs `verbs-errors MODE`;
+# from its DROP until its MARK, the frames drop_frames names are dropped
+with_dropped() {
+	local mode=$1 mark=$2 log=/tmp/$1.log pid rc
+	shift 2
+	verbs-errors "$mode" >"$log" 2>&1 &
+	pid=$!
+	wait_until 60 grep -q DROP "$log" || { cat "$log"; fail "$mode did not start"; }
+	drop_frames add "$@" || fail "$mode: cannot drop the frames ($*)"
+	kill -USR1 $pid
+	wait_until 30 grep -qE "$mark|FAIL" "$log"
+	drop_frames del "$@" || fail "$mode: cannot let the frames pass again"
+	kill -USR1 $pid
+	wait_until 60 sh -c "! kill -0 $pid 2>/dev/null" || { cat "$log"; fail "$mode hangs"; }
+	wait $pid
+	rc=$?
+	cat "$log"
+	assert_eq "$rc" 0 "$mode"
+}
 linger_acks() {
 	tbibctl -j -s dev show tbib1 | grep -oE '"tx_linger_ack": ?[0-9]+' | grep -oE '[0-9]+$'
 }
 la=$(linger_acks)
 [ -n "$la" ] || fail "no tx_linger_ack counter: $(tbibctl -j -s dev show tbib1)"
-verbs-errors lost-ack >/tmp/lostack.log 2>&1 &
-pid=$!
-wait_until 60 grep -q DROP /tmp/lostack.log || { cat /tmp/lostack.log; fail "lost-ack did not start"; }
-drop_acks add || fail "cannot drop tbib1's ACKs"
-kill -USR1 $pid
-wait_until 30 grep -qE 'DESTROYED|FAIL' /tmp/lostack.log
-drop_acks del || fail "cannot let tbib1's ACKs pass again"
-kill -USR1 $pid
-wait_until 60 sh -c "! kill -0 $pid 2>/dev/null" || { cat /tmp/lostack.log; fail "lost-ack hangs"; }
-wait $pid
-rc=$?
-cat /tmp/lostack.log
-assert_eq "$rc" 0 "lost-ack"
+# tbib1's ACKs (opcode 0x23)
+with_dropped lost-ack DESTROYED "vb0 vb1" 0x23 0xff
 assert_gt "$(linger_acks)" "$la" "tbib1 counted no ACK for its destroyed QP"
 
 log "a WRITE's source changed before it completed, first transmission lost"
 # tbib0's WRITE frames (opcodes 0x18-0x1b)
-drop_writes() { drop_frames "$1" "va0 va1" 0x18 0xfc; }
-verbs-errors buf-change >/tmp/bufchg.log 2>&1 &
-pid=$!
-wait_until 60 grep -q DROP /tmp/bufchg.log || { cat /tmp/bufchg.log; fail "buf-change did not start"; }
-drop_writes add || fail "cannot drop tbib0's WRITEs"
-kill -USR1 $pid
-wait_until 30 grep -qE 'CHANGED|FAIL' /tmp/bufchg.log
-drop_writes del || fail "cannot let tbib0's WRITEs pass again"
-kill -USR1 $pid
-wait_until 60 sh -c "! kill -0 $pid 2>/dev/null" || { cat /tmp/bufchg.log; fail "buf-change hangs"; }
-wait $pid
-rc=$?
-cat /tmp/bufchg.log
-assert_eq "$rc" 0 "buf-change"
+with_dropped buf-change CHANGED "va0 va1" 0x18 0xfc
 
 log "exit with everything open and traffic in flight"
 check timeout 90 verbs-errors exit-open

@@ -309,6 +309,12 @@ static const struct qpopt opt_std = {
 	.min_rnr_timer = 12,
 };
 
+/* Frames the test drops on purpose: a 1 s retransmit timer. */
+static const struct qpopt opt_slow = {
+	.qp_access = ACC_REMOTE, .timeout = 18, .retry = 7, .rnr_retry = 7,
+	.min_rnr_timer = 12,
+};
+
 /* Peer gone cases: short retransmit timer, few retries. */
 static const struct qpopt opt_short = {
 	.qp_access = ACC_REMOTE, .timeout = 12, .retry = 2, .rnr_retry = 7,
@@ -2070,10 +2076,6 @@ static bool wait_usr1(const char *what)
  */
 static void mode_lost_ack(void)
 {
-	static const struct qpopt opt_slow = {
-		.qp_access = ACC_REMOTE, .timeout = 18, .retry = 7,
-		.rnr_retry = 7, .min_rnr_timer = 12,
-	};
 	const uint32_t len = 65536;
 	struct side a, b;
 	struct ibv_wc wc;
@@ -2121,10 +2123,6 @@ out:
  */
 static void mode_buf_change(void)
 {
-	static const struct qpopt opt_slow = {
-		.qp_access = ACC_REMOTE, .timeout = 18, .retry = 7,
-		.rnr_retry = 7, .min_rnr_timer = 12,
-	};
 	const uint32_t len = 65536;
 	struct side a, b;
 
