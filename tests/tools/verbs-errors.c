@@ -6,7 +6,8 @@
  *
  *   verbs-errors [-a DEV] [-b DEV] [-v] cases [NAME...]
  *   verbs-errors [-a DEV] [-b DEV] kill-peer | rail-del | lost-ack |
- *                                  buf-change | exit-open | hold
+ *                                  lost-nak | buf-change | exit-open | hold
+ *   verbs-errors [-d DEV] [-p PORT] remote [HOST]
  *
  * cases: every error an RC requester (A, on -a) and responder (B, on -b)
  * must report, with the exact IB completion status on each side: remote
@@ -34,6 +35,11 @@
  * and SIGUSR1), its receiver's QP destroyed (DESTROYED, then SIGUSR1 when
  * B's frames pass again): the SEND must still complete with success.
  *
+ * lost-nak: WRITEs with a bad rkey whose NAKs the test drops (B's frames,
+ * between DROP and SIGUSR1; REFUSED, then SIGUSR1 when they pass again),
+ * one responder QP left in ERROR, one destroyed: both requesters must
+ * still fail with IBV_WC_REM_ACCESS_ERR.
+ *
  * buf-change: an RDMA WRITE whose source the application changes before
  * it completes, its first transmission dropped by the test (between
  * DROP and SIGUSR1, then CHANGED and SIGUSR1 when its frames pass): it
@@ -48,6 +54,14 @@
  * deleted (fatal event on B) A must get IB_WC_RETRY_EXC_ERR, then it
  * prints PEER-GONE and keeps its objects until A's device goes too
  * (module unload), prints DEVICE-GONE and exits.
+ *
+ * remote: the cases that need no second device of this host -- remote
+ * access errors, RNR with rnr_retry 0, bad receives, the peer's process
+ * killed and the peer's rails deleted under a stream -- with A on this
+ * host's -d DEV and B on another's, over TCP port -p (18515): without
+ * HOST, B listens (and prints DELETE-RAILS when the test is to delete its
+ * rails, then waits for SIGUSR1); with HOST, A connects and runs them.
+ * Both ends report each case, A's report includes B's verdict.
  *
  * Prints "PASS: case" or "FAIL: case (expected X got Y)" per case; exits
  * 1 if any case failed, 2 on a setup error.
@@ -65,7 +79,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -207,6 +224,7 @@ struct side {
 	uint8_t *buf, *want, *dontcare;
 	size_t mr_len, buf_len;
 	struct ibv_mr *mr;
+	struct ibv_mr *mr2;	/* the same memory in the second PD */
 	bool ext;		/* buf is not ours to free */
 };
 
@@ -288,6 +306,8 @@ static void side_close(struct side *s)
 		ibv_destroy_qp(s->qp);
 	if (s->mr)
 		ibv_dereg_mr(s->mr);
+	if (s->mr2)
+		ibv_dereg_mr(s->mr2);
 	if (s->cq)
 		ibv_destroy_cq(s->cq);
 	if (s->rcq)
@@ -589,13 +609,42 @@ enum effect {
 	NOT_RUN,	/* must not have been executed */
 };
 
-/* A good WRITE of @len bytes from A's MR at @off to B's MR at @off. */
+/* What A's requests address: B's MR, in this process or on another host. */
+struct target {
+	uint64_t addr;
+	uint32_t rkey;
+};
+
+static struct target tgt(struct side *b)
+{
+	return (struct target){ .addr = mra(b, 0),
+				.rkey = b->mr ? b->mr->rkey : 0 };
+}
+
+/* A WRITE of @len bytes from A's MR at @off to B's MR at @off. */
+static void post_write(struct side *a, struct target t, uint64_t id,
+		       size_t off, uint32_t len)
+{
+	if (post_rdma(a, id, IBV_WR_RDMA_WRITE, mra(a, off), len, a->mr->lkey,
+		      t.addr + off, t.rkey))
+		expect(false, "post_send of wr %#" PRIx64 " 0 got %d", id, errno);
+}
+
+/*
+ * B's side of a WRITE from A at @off that succeeded: A's bytes there are
+ * its seed-1 pattern (side_open), so B knows them without A's buffer.
+ */
+static void written(struct side *b, size_t off, uint32_t len)
+{
+	for (size_t i = MR_OFF + off; i < MR_OFF + off + len; i++)
+		b->want[i] = pat(1, i);
+}
+
+/* A good WRITE, with its effect on B in this process. */
 static void good_write(struct side *a, struct side *b, uint64_t id,
 		       size_t off, uint32_t len, enum effect eff)
 {
-	if (post_rdma(a, id, IBV_WR_RDMA_WRITE, mra(a, off), len, a->mr->lkey,
-		      mra(b, off), b->mr ? b->mr->rkey : 0))
-		expect(false, "post_send of wr %#" PRIx64 " 0 got %d", id, errno);
+	post_write(a, tgt(b), id, off, len);
 	if (eff == APPLIED)
 		memcpy(b->want + MR_OFF + off, a->want + MR_OFF + off, len);
 	else if (eff == MAYBE)
@@ -603,9 +652,9 @@ static void good_write(struct side *a, struct side *b, uint64_t id,
 }
 
 /* After an error: the QP is in ERR and flushes what is posted at once. */
-static void expect_flushes_later(struct side *a, struct side *b)
+static void expect_flushes_later(struct side *a, struct target t)
 {
-	good_write(a, b, 0x4, 1024, 16, NOT_RUN);
+	post_write(a, t, 0x4, 1024, 16);
 	expect_wc(a, 0x4, IBV_WC_WR_FLUSH_ERR, "requester (posted in ERR)",
 		  NULL);
 	expect_wc(a, A_RECV_ID, IBV_WC_WR_FLUSH_ERR, "requester receive", NULL);
@@ -726,96 +775,6 @@ static const struct rcase rcases[] = {
 	  .key = K_OK, .roff = 256, .len = 8, .want = IBV_WC_REM_ACCESS_ERR },
 };
 
-static void run_rcase(const struct rcase *rc)
-{
-	struct qpopt o = opt_std;
-	struct side a, b;
-	struct ibv_mr *other = NULL;
-	uint64_t raddr;
-	uint32_t rkey;
-	size_t loff = 2048;
-
-	case_begin(rc->name);
-	async_drain(&db);
-	if (rc->b_qp_access && !rc->revoke)
-		o.qp_access = rc->b_qp_access;
-	pair_open(&a, &b, rc->b_access, rc->mr ? rc->mr : SMALL, &o);
-	if (rc->revoke) {
-		struct ibv_qp_attr qa = { .qp_state = IBV_QPS_RTS,
-					  .qp_access_flags = rc->b_qp_access };
-
-		if (ibv_modify_qp(b.qp, &qa, IBV_QP_STATE | IBV_QP_ACCESS_FLAGS))
-			die("RTS->RTS access flags");
-		o.qp_access = rc->b_qp_access;
-	}
-	rkey = b.mr->rkey;
-	if (rc->partial)
-		allow(&a, loff, rc->len);
-	switch (rc->key) {
-	case K_OK:
-		break;
-	case K_FLIP:
-		rkey ^= 0x80;
-		break;
-	case K_NONE:
-		rkey += 0x3100;
-		break;
-	case K_PD2:
-		other = ibv_reg_mr(db.pd2, mrp(&b, 0), b.mr_len, ACC_ALL);
-		if (!other)
-			die("reg_mr on pd2");
-		rkey = other->rkey;
-		break;
-	case K_OTHERDEV:
-		/* A's own MR: valid keys, but of the wrong device */
-		rkey = a.mr->rkey;
-		break;
-	}
-	raddr = rc->wrap ? (uint64_t)0 - rc->len / 2 :
-		mra(&b, 0) + (uint64_t)rc->roff;
-	if (rc->key == K_OTHERDEV)
-		raddr = mra(&a, rc->roff);
-
-	/* a receive that the QP's going to ERROR must flush */
-	if (post_recv(&b, 0x100, mra(&b, 3072), 512, b.mr->lkey))
-		expect(false, "post_recv 0 got %d", errno);
-	if (!(rc->b_access & IBV_ACCESS_REMOTE_WRITE) ||
-	    !(o.qp_access & IBV_ACCESS_REMOTE_WRITE)) {
-		/* no WRITE allowed: a READ is the good request before */
-		if (post_rdma(&a, 0x1, IBV_WR_RDMA_READ, mra(&a, 0), 16,
-			      a.mr->lkey, mra(&b, 0), b.mr->rkey))
-			expect(false, "post READ 0 got %d", errno);
-		memcpy(a.want + MR_OFF, b.want + MR_OFF, 16);
-	} else {
-		good_write(&a, &b, 0x1, 0, 16, APPLIED);
-	}
-	if (post_rdma(&a, 0x2, rc->op, mra(&a, loff), rc->len, a.mr->lkey,
-		      raddr, rkey))
-		expect(false, "post_send of the bad request 0 got %d", errno);
-	/* nothing after the refused request may execute */
-	good_write(&a, &b, 0x3, 512, 16, NOT_RUN);
-
-	expect_wc(&a, 0x1, IBV_WC_SUCCESS, "requester", NULL);
-	expect_wc(&a, 0x2, rc->want, "requester", NULL);
-	expect_wc(&a, 0x3, IBV_WC_WR_FLUSH_ERR, "requester", NULL);
-	expect_flushes_later(&a, &b);
-
-	/* the responder: ERROR, with its event, its receive flushed */
-	expect_state(b.qp, IBV_QPS_ERR, 2000, "responder");
-	expect_qp_event(&db, b.qp, rc->want == IBV_WC_REM_ACCESS_ERR ?
-			IBV_EVENT_QP_ACCESS_ERR : IBV_EVENT_QP_REQ_ERR, 2000,
-			"responder");
-	expect_wc(&b, 0x100, IBV_WC_WR_FLUSH_ERR, "responder", NULL);
-	expect_none(&b, QUIET_MS, "responder");
-	expect_buf(&b, "responder");
-	expect_buf(&a, "requester");
-	if (other)
-		ibv_dereg_mr(other);
-	side_close(&a);
-	side_close(&b);
-	case_end();
-}
-
 /* A zero-length WRITE or READ names no memory: the rkey is not checked. */
 static void case_zero_length(void)
 {
@@ -876,7 +835,7 @@ static void case_read_then_error(const char *name, uint32_t rlen)
 	expect_wc(&a, 0x1, IBV_WC_SUCCESS, "requester (the READ)", NULL);
 	expect_wc(&a, 0x2, IBV_WC_REM_ACCESS_ERR, "requester", NULL);
 	expect_wc(&a, 0x3, IBV_WC_WR_FLUSH_ERR, "requester", NULL);
-	expect_flushes_later(&a, &b);
+	expect_flushes_later(&a, tgt(&b));
 	expect_state(b.qp, IBV_QPS_ERR, 2000, "responder");
 	expect_buf(&b, "responder");
 	expect_buf(&a, "requester");
@@ -972,7 +931,7 @@ static void run_lcase(const struct lcase *lc)
 	expect_wc(&a, 0x1, IBV_WC_SUCCESS, "requester", NULL);
 	expect_wc(&a, 0x2, IBV_WC_LOC_PROT_ERR, "requester", NULL);
 	expect_wc(&a, 0x3, IBV_WC_WR_FLUSH_ERR, "requester", NULL);
-	expect_flushes_later(&a, &b);
+	expect_flushes_later(&a, tgt(&b));
 
 	/* a local error is the requester's alone */
 	expect_none(&b, QUIET_MS, "responder");
@@ -1015,31 +974,6 @@ static int post_send_op(struct side *a, uint64_t id, enum ibv_wr_opcode op,
 static int post_send_msg(struct side *a, uint64_t id, size_t off, uint32_t len)
 {
 	return post_send_op(a, id, IBV_WR_SEND, off, len, 0, 0);
-}
-
-static void case_rnr_exceeded(void)
-{
-	struct qpopt o = opt_std;
-	struct side a, b;
-
-	case_begin("send-rnr-retry-0");
-	o.rnr_retry = 0;
-	pair_open(&a, &b, ACC_ALL, SMALL, &o);
-
-	post_send_msg(&a, 0x1, 0, 64);
-	post_send_msg(&a, 0x2, 64, 64);
-	expect_wc(&a, 0x1, IBV_WC_RNR_RETRY_EXC_ERR, "requester", NULL);
-	expect_wc(&a, 0x2, IBV_WC_WR_FLUSH_ERR, "requester", NULL);
-	expect_flushes_later(&a, &b);
-	/* RNR is no error of the responder: it is still up and unharmed */
-	expect_state(b.qp, IBV_QPS_RTS, 0, "responder");
-	post_recv(&b, 0x100, mra(&b, 2048), 512, b.mr->lkey);
-	expect_none(&b, QUIET_MS, "responder");
-	expect_buf(&b, "responder");
-	expect_buf(&a, "requester");
-	side_close(&a);
-	side_close(&b);
-	case_end();
 }
 
 /*
@@ -1124,75 +1058,7 @@ static void case_rnr_then_peer_gone(void)
 		expect(now_s() - t0 <= BOUND_S, "error within %.0f s got %.2f s",
 		       BOUND_S, now_s() - t0);
 	expect_wc(&a, 0x2, IBV_WC_WR_FLUSH_ERR, "requester", NULL);
-	expect_flushes_later(&a, &b);
-	expect_buf(&b, "responder");
-	expect_buf(&a, "requester");
-	side_close(&a);
-	side_close(&b);
-	case_end();
-}
-
-enum rkind { R_TOO_SMALL, R_TOO_SMALL_MULTI, R_BAD_LKEY, R_SGE_PAST_END };
-
-static void case_recv_error(const char *name, enum rkind k)
-{
-	struct side a, b;
-	uint64_t addr;
-	uint32_t len = 64, lkey, slen = 64;
-	enum ibv_wc_status want_b, want_a;
-
-	case_begin(name);
-	async_drain(&db);
-	pair_open(&a, &b, ACC_ALL, k == R_TOO_SMALL_MULTI ? BIG : SMALL,
-		  &opt_std);
-	addr = mra(&b, 1024);
-	lkey = b.mr->lkey;
-	switch (k) {
-	case R_TOO_SMALL:		/* the receive buffer may get filled */
-		len = 16;
-		allow(&b, 1024, 16);
-		want_b = IBV_WC_LOC_LEN_ERR;
-		want_a = IBV_WC_REM_INV_REQ_ERR;
-		break;
-	case R_TOO_SMALL_MULTI:		/* the first packets fit, not the rest */
-		addr = mra(&b, 64 << 10);
-		len = 10000;
-		slen = 30000;
-		allow(&b, 64 << 10, len);
-		want_b = IBV_WC_LOC_LEN_ERR;
-		want_a = IBV_WC_REM_INV_REQ_ERR;
-		break;
-	case R_BAD_LKEY:
-		lkey ^= 0x80;
-		want_b = IBV_WC_LOC_PROT_ERR;
-		want_a = IBV_WC_REM_OP_ERR;
-		break;
-	default:			/* the part inside the MR may be written */
-		addr = mra(&b, SMALL - 32);
-		allow(&b, SMALL - 32, 32);
-		want_b = IBV_WC_LOC_PROT_ERR;
-		want_a = IBV_WC_REM_OP_ERR;
-		break;
-	}
-	if (post_recv(&b, 0x100, addr, len, lkey) ||
-	    post_recv(&b, 0x101, mra(&b, 2048), 1024, b.mr->lkey))
-		expect(false, "post_recv 0 got %d", errno);
-	good_write(&a, &b, 0x1, 0, 16, APPLIED);
-	post_send_msg(&a, 0x2, 100, slen);
-	post_send_msg(&a, 0x3, 200, 64);
-
-	expect_wc(&a, 0x1, IBV_WC_SUCCESS, "requester", NULL);
-	expect_wc(&a, 0x2, want_a, "requester", NULL);
-	expect_wc(&a, 0x3, IBV_WC_WR_FLUSH_ERR, "requester", NULL);
-	expect_flushes_later(&a, &b);
-	expect_wc(&b, 0x100, want_b, "responder", NULL);
-	expect_wc(&b, 0x101, IBV_WC_WR_FLUSH_ERR, "responder", NULL);
-	expect_none(&b, QUIET_MS, "responder");
-	expect_state(b.qp, IBV_QPS_ERR, 2000, "responder");
-	/* an invalid request (too long a SEND) is the IB "invalid request" */
-	if (want_a == IBV_WC_REM_INV_REQ_ERR)
-		expect_qp_event(&db, b.qp, IBV_EVENT_QP_REQ_ERR, 2000,
-				"responder");
+	expect_flushes_later(&a, tgt(&b));
 	expect_buf(&b, "responder");
 	expect_buf(&a, "requester");
 	side_close(&a);
@@ -1286,7 +1152,7 @@ static void case_notify_solicited(void)
 	expect(chan_event(ch, b.rcq, WAIT_MS),
 	       "event for an error completion got none in %d ms", WAIT_MS);
 	expect_wc(&b, RECV_ID + 3, IBV_WC_LOC_LEN_ERR, "responder", NULL);
-	expect_flushes_later(&a, &b);
+	expect_flushes_later(&a, tgt(&b));
 	expect_none(&b, QUIET_MS, "responder");
 	expect_state(b.qp, IBV_QPS_ERR, 2000, "responder");
 	expect_buf(&b, "responder");
@@ -1510,7 +1376,7 @@ static void case_send_inv(const char *name, bool unknown)
 	expect_wc(&a, 0x1, IBV_WC_SUCCESS, "requester", NULL);
 	expect_wc(&a, 0x2, IBV_WC_RETRY_EXC_ERR, "requester (no NAK)", NULL);
 	expect_wc(&a, 0x3, IBV_WC_WR_FLUSH_ERR, "requester", NULL);
-	expect_flushes_later(&a, &b);
+	expect_flushes_later(&a, tgt(&b));
 	expect_wc(&b, 0x100, IBV_WC_LOC_ACCESS_ERR, "responder", NULL);
 	expect_wc(&b, 0x101, IBV_WC_WR_FLUSH_ERR, "responder", NULL);
 	expect_none(&b, QUIET_MS, "responder");
@@ -1546,7 +1412,7 @@ static void case_local_inv(void)
 	expect_wc(&a, 0x1, IBV_WC_SUCCESS, "requester", NULL);
 	expect_wc(&a, 0x2, IBV_WC_LOC_QP_OP_ERR, "requester", NULL);
 	expect_wc(&a, 0x3, IBV_WC_WR_FLUSH_ERR, "requester", NULL);
-	expect_flushes_later(&a, &b);
+	expect_flushes_later(&a, tgt(&b));
 	expect_none(&b, QUIET_MS, "responder");
 	expect_state(b.qp, IBV_QPS_RTS, 0, "responder");
 	expect_buf(&b, "responder");
@@ -1757,7 +1623,7 @@ static void case_stream_fault(const char *name, enum ibv_wr_opcode op,
 	} else {
 		flow_expect_retry_exc(&f, t0, name);
 	}
-	expect_flushes_later(&a, &b);
+	expect_flushes_later(&a, tgt(&b));
 	flow_set_want(&f, &b);
 	if (b.qp)
 		expect_none(&b, 1, "responder");
@@ -1844,6 +1710,288 @@ static void case_busy(void)
 	case_end();
 }
 
+/* ---- cases that also run across two hosts -------------------------------- */
+
+/*
+ * The remote access errors, RNR without retries and the bad receives run
+ * with A and B in this process (two devices of one host) and with B in
+ * another process, on another host (remote mode, over TCP).  Each is cut
+ * in B's steps (open, ready, check) and A's (open, connect, run); what
+ * one end needs of the other travels in struct ends.
+ */
+struct ends {
+	uint32_t qpn, rkey, rkey_pd2;
+	uint16_t lid;
+	uint64_t addr;			/* the MR's start */
+};
+
+struct recv_err {
+	const char *name;
+	size_t mr, roff;		/* B's MR size, its receive buffer */
+	uint32_t rlen, slen;		/* the receive's, the SEND's length */
+	bool bad_lkey;
+	size_t may_off, may_len;	/* what the failed receive may fill */
+	enum ibv_wc_status want_a, want_b;
+};
+
+static const struct recv_err recv_errs[] = {
+	{ "recv-too-small", SMALL, 1024, 16, 64, false, 1024, 16,
+	  IBV_WC_REM_INV_REQ_ERR, IBV_WC_LOC_LEN_ERR },
+	/* the first packets fit, not the rest */
+	{ "recv-too-small-multi-packet", BIG, 64 << 10, 10000, 30000, false,
+	  64 << 10, 10000, IBV_WC_REM_INV_REQ_ERR, IBV_WC_LOC_LEN_ERR },
+	{ "recv-bad-lkey", SMALL, 1024, 64, 64, true, 0, 0,
+	  IBV_WC_REM_OP_ERR, IBV_WC_LOC_PROT_ERR },
+	/* the part inside the MR may be written */
+	{ "recv-sge-past-mr-end", SMALL, SMALL - 32, 64, 64, false,
+	  SMALL - 32, 32, IBV_WC_REM_OP_ERR, IBV_WC_LOC_PROT_ERR },
+};
+
+/* A SEND that finds no receive is refused at once: RNR retries 0. */
+static const struct qpopt opt_rnr0 = {
+	.qp_access = ACC_REMOTE, .timeout = 14, .retry = 7, .rnr_retry = 0,
+	.min_rnr_timer = 12,
+};
+
+struct xcase {
+	const char *name;
+	const struct rcase *rc;		/* a remote access error, or */
+	const struct recv_err *re;	/* a bad receive, or neither: RNR */
+};
+
+#define ARRAY_SIZE(x)	(sizeof(x) / sizeof((x)[0]))
+
+/* Case @i of the list both hosts share; false past its end. */
+static bool xcase_get(uint32_t i, struct xcase *x)
+{
+	memset(x, 0, sizeof(*x));
+	if (i < ARRAY_SIZE(rcases)) {
+		x->rc = &rcases[i];
+		x->name = x->rc->name;
+	} else if (i == ARRAY_SIZE(rcases)) {
+		x->name = "send-rnr-retry-0";
+	} else if (i - ARRAY_SIZE(rcases) - 1 < ARRAY_SIZE(recv_errs)) {
+		x->re = &recv_errs[i - ARRAY_SIZE(rcases) - 1];
+		x->name = x->re->name;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static size_t xcase_mr(const struct xcase *x)
+{
+	if (x->rc)
+		return x->rc->mr ? x->rc->mr : SMALL;
+	return x->re ? x->re->mr : SMALL;
+}
+
+/* B's QP access flags in RTS */
+static int rcase_qp_access(const struct rcase *rc)
+{
+	return rc->b_qp_access ? rc->b_qp_access : ACC_REMOTE;
+}
+
+/* The good request before the bad one can be a WRITE */
+static bool rcase_write_ok(const struct rcase *rc)
+{
+	return (rc->b_access & IBV_ACCESS_REMOTE_WRITE) &&
+	       (rcase_qp_access(rc) & IBV_ACCESS_REMOTE_WRITE);
+}
+
+static void x_b_open(const struct xcase *x, struct side *b, struct dev *d,
+		     struct ends *e)
+{
+	side_open(b, d, x->rc ? x->rc->b_access : ACC_ALL, xcase_mr(x), 2,
+		  NULL);
+	side_qp(b);
+	if (x->rc && x->rc->key == K_PD2) {
+		b->mr2 = ibv_reg_mr(d->pd2, mrp(b, 0), b->mr_len, ACC_ALL);
+		if (!b->mr2)
+			die("reg_mr on pd2");
+	}
+	*e = (struct ends){ .qpn = b->qp->qp_num, .lid = d->lid,
+			    .rkey = b->mr->rkey, .addr = mra(b, 0),
+			    .rkey_pd2 = b->mr2 ? b->mr2->rkey : 0 };
+}
+
+/* B connected to A, with the case's receives */
+static void x_b_ready(const struct xcase *x, struct side *b,
+		      const struct ends *ea)
+{
+	const struct recv_err *re = x->re;
+	struct qpopt o = opt_std;
+
+	if (x->rc && !x->rc->revoke)
+		o.qp_access = rcase_qp_access(x->rc);
+	qp_connect(b, ea->qpn, ea->lid, &o);
+	if (x->rc && x->rc->revoke) {
+		struct ibv_qp_attr qa = {
+			.qp_state = IBV_QPS_RTS,
+			.qp_access_flags = rcase_qp_access(x->rc),
+		};
+
+		if (ibv_modify_qp(b->qp, &qa, IBV_QP_STATE | IBV_QP_ACCESS_FLAGS))
+			die("RTS->RTS access flags");
+	}
+	if (x->rc) {
+		/* a receive that the QP's going to ERROR must flush */
+		if (post_recv(b, 0x100, mra(b, 3072), 512, b->mr->lkey))
+			expect(false, "post_recv 0 got %d", errno);
+	} else if (re) {
+		if (post_recv(b, 0x100, mra(b, re->roff), re->rlen,
+			      b->mr->lkey ^ (re->bad_lkey ? 0x80 : 0)) ||
+		    post_recv(b, 0x101, mra(b, 2048), 1024, b->mr->lkey))
+			expect(false, "post_recv 0 got %d", errno);
+	}
+}
+
+static void x_b_check(const struct xcase *x, struct side *b)
+{
+	const struct rcase *rc = x->rc;
+	const struct recv_err *re = x->re;
+
+	if (rc) {
+		if (rcase_write_ok(rc))
+			written(b, 0, 16);
+		/* the responder: ERROR, with its event, its receive flushed */
+		expect_state(b->qp, IBV_QPS_ERR, 2000, "responder");
+		expect_qp_event(b->d, b->qp, rc->want == IBV_WC_REM_ACCESS_ERR ?
+				IBV_EVENT_QP_ACCESS_ERR : IBV_EVENT_QP_REQ_ERR,
+				2000, "responder");
+		expect_wc(b, 0x100, IBV_WC_WR_FLUSH_ERR, "responder", NULL);
+		expect_none(b, QUIET_MS, "responder");
+	} else if (re) {
+		written(b, 0, 16);
+		allow(b, re->may_off, re->may_len);
+		expect_wc(b, 0x100, re->want_b, "responder", NULL);
+		expect_wc(b, 0x101, IBV_WC_WR_FLUSH_ERR, "responder", NULL);
+		expect_none(b, QUIET_MS, "responder");
+		expect_state(b->qp, IBV_QPS_ERR, 2000, "responder");
+		/* too long a SEND is the IB "invalid request" */
+		if (re->want_a == IBV_WC_REM_INV_REQ_ERR)
+			expect_qp_event(b->d, b->qp, IBV_EVENT_QP_REQ_ERR, 2000,
+					"responder");
+	} else {
+		/* RNR is no error of the responder: it is up and unharmed */
+		expect_state(b->qp, IBV_QPS_RTS, 0, "responder");
+		post_recv(b, 0x100, mra(b, 2048), 512, b->mr->lkey);
+		expect_none(b, QUIET_MS, "responder");
+	}
+	expect_buf(b, "responder");
+}
+
+static void x_a_open(const struct xcase *x, struct side *a, struct dev *d,
+		     struct ends *e)
+{
+	side_open(a, d, ACC_ALL, xcase_mr(x), 1, NULL);
+	side_qp(a);
+	*e = (struct ends){ .qpn = a->qp->qp_num, .lid = d->lid };
+}
+
+static void x_a_connect(const struct xcase *x, struct side *a,
+			const struct ends *eb)
+{
+	qp_connect(a, eb->qpn, eb->lid, x->rc || x->re ? &opt_std : &opt_rnr0);
+	/* the requester's receive queue must be flushed by its errors too */
+	post_recv(a, A_RECV_ID, mra(a, 3584), 256, a->mr->lkey);
+}
+
+/* A good request, the bad one, one that must not run: their statuses */
+static void x_a_rcase(const struct rcase *rc, struct side *a,
+		      const struct ends *eb)
+{
+	struct target t = { .addr = eb->addr, .rkey = eb->rkey };
+	uint64_t raddr = rc->wrap ? (uint64_t)0 - rc->len / 2 :
+			 eb->addr + (uint64_t)rc->roff;
+	uint32_t rkey = eb->rkey;
+	size_t loff = 2048, i;
+
+	if (rc->partial)
+		allow(a, loff, rc->len);
+	switch (rc->key) {
+	case K_OK:
+		break;
+	case K_FLIP:
+		rkey ^= 0x80;
+		break;
+	case K_NONE:
+		rkey += 0x3100;
+		break;
+	case K_PD2:
+		rkey = eb->rkey_pd2;
+		break;
+	case K_OTHERDEV:
+		/* A's own MR: valid keys, but of the wrong device */
+		rkey = a->mr->rkey;
+		raddr = mra(a, rc->roff);
+		break;
+	}
+	if (!rcase_write_ok(rc)) {
+		/* no WRITE allowed: a READ of B's pattern is the good one */
+		if (post_rdma(a, 0x1, IBV_WR_RDMA_READ, mra(a, 0), 16,
+			      a->mr->lkey, eb->addr, eb->rkey))
+			expect(false, "post READ 0 got %d", errno);
+		for (i = MR_OFF; i < MR_OFF + 16; i++)
+			a->want[i] = pat(2, i);
+	} else {
+		post_write(a, t, 0x1, 0, 16);
+	}
+	if (post_rdma(a, 0x2, rc->op, mra(a, loff), rc->len, a->mr->lkey,
+		      raddr, rkey))
+		expect(false, "post_send of the bad request 0 got %d", errno);
+	/* nothing after the refused request may execute */
+	post_write(a, t, 0x3, 512, 16);
+
+	expect_wc(a, 0x1, IBV_WC_SUCCESS, "requester", NULL);
+	expect_wc(a, 0x2, rc->want, "requester", NULL);
+	expect_wc(a, 0x3, IBV_WC_WR_FLUSH_ERR, "requester", NULL);
+}
+
+static void x_a_run(const struct xcase *x, struct side *a,
+		    const struct ends *eb)
+{
+	const struct recv_err *re = x->re;
+	struct target t = { .addr = eb->addr, .rkey = eb->rkey };
+
+	if (x->rc) {
+		x_a_rcase(x->rc, a, eb);
+	} else if (re) {
+		post_write(a, t, 0x1, 0, 16);
+		post_send_msg(a, 0x2, 100, re->slen);
+		post_send_msg(a, 0x3, 200, 64);
+		expect_wc(a, 0x1, IBV_WC_SUCCESS, "requester", NULL);
+		expect_wc(a, 0x2, re->want_a, "requester", NULL);
+		expect_wc(a, 0x3, IBV_WC_WR_FLUSH_ERR, "requester", NULL);
+	} else {
+		post_send_msg(a, 0x1, 0, 64);
+		post_send_msg(a, 0x2, 64, 64);
+		expect_wc(a, 0x1, IBV_WC_RNR_RETRY_EXC_ERR, "requester", NULL);
+		expect_wc(a, 0x2, IBV_WC_WR_FLUSH_ERR, "requester", NULL);
+	}
+	expect_flushes_later(a, t);
+	expect_buf(a, "requester");
+}
+
+/* Both ends in this process: B on db, A on da. */
+static void run_xcase(const struct xcase *x)
+{
+	struct side a, b;
+	struct ends ea, eb;
+
+	case_begin(x->name);
+	async_drain(&db);
+	x_b_open(x, &b, &db, &eb);
+	x_a_open(x, &a, &da, &ea);
+	x_b_ready(x, &b, &ea);
+	x_a_connect(x, &a, &eb);
+	x_a_run(x, &a, &eb);
+	x_b_check(x, &b);
+	side_close(&a);
+	side_close(&b);
+	case_end();
+}
+
 static bool want_case(const char *name, int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++)
@@ -1854,17 +2002,16 @@ static bool want_case(const char *name, int argc, char **argv)
 
 static void run_cases(int argc, char **argv)
 {
+	struct xcase x;
 	size_t i;
 
 #define WANT(n) (!argc || want_case(n, argc, argv))
-	for (i = 0; i < sizeof(rcases) / sizeof(rcases[0]); i++)
-		if (WANT(rcases[i].name))
-			run_rcase(&rcases[i]);
-	for (i = 0; i < sizeof(lcases) / sizeof(lcases[0]); i++)
+	for (i = 0; xcase_get(i, &x); i++)
+		if (WANT(x.name))
+			run_xcase(&x);
+	for (i = 0; i < ARRAY_SIZE(lcases); i++)
 		if (WANT(lcases[i].name))
 			run_lcase(&lcases[i]);
-	if (WANT("send-rnr-retry-0"))
-		case_rnr_exceeded();
 	if (WANT("send-rnr-retry-7-late-recv"))
 		case_rnr_late_recv("send-rnr-retry-7-late-recv", 3000, false);
 	if (WANT("send-multi-packet-rnr-late-recv"))
@@ -1874,14 +2021,6 @@ static void run_cases(int argc, char **argv)
 				   true);
 	if (WANT("send-rnr-then-peer-qp-destroyed"))
 		case_rnr_then_peer_gone();
-	if (WANT("recv-too-small"))
-		case_recv_error("recv-too-small", R_TOO_SMALL);
-	if (WANT("recv-too-small-multi-packet"))
-		case_recv_error("recv-too-small-multi-packet", R_TOO_SMALL_MULTI);
-	if (WANT("recv-bad-lkey"))
-		case_recv_error("recv-bad-lkey", R_BAD_LKEY);
-	if (WANT("recv-sge-past-mr-end"))
-		case_recv_error("recv-sge-past-mr-end", R_SGE_PAST_END);
 	if (WANT("read-then-bad-write"))
 		case_read_then_error("read-then-bad-write", 64);
 	if (WANT("long-read-then-bad-write"))
@@ -1921,93 +2060,6 @@ static void run_cases(int argc, char **argv)
 }
 
 /* ---- processes ----------------------------------------------------------- */
-
-struct info {
-	uint32_t qpn, rkey;
-	uint16_t lid;
-	uint64_t addr;
-};
-
-static void xwrite(int fd, const void *p, size_t n)
-{
-	if (write(fd, p, n) != (ssize_t)n)
-		die("pipe write");
-}
-
-static void xread(int fd, void *p, size_t n)
-{
-	if (read(fd, p, n) != (ssize_t)n)
-		die("pipe read");
-}
-
-/* B in a child, killed with SIGKILL while A writes into it. */
-static void mode_kill_peer(void)
-{
-	int up[2], down[2], status;
-	struct info ib, ia;
-	struct side a, b;
-	struct flow f;
-	uint8_t *shared;
-	pid_t pid;
-	double t0;
-	char c;
-
-	case_begin("peer-process-killed");
-	shared = mmap(NULL, BIG + 2 * PAGE, PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (shared == MAP_FAILED || pipe(up) || pipe(down))
-		die("mmap/pipe");
-	pid = fork();
-	if (pid < 0)
-		die("fork");
-	if (!pid) {
-		dev_open(&db, name_b);
-		side_open(&b, &db, ACC_ALL, BIG, 2, shared);
-		side_qp(&b);
-		ib = (struct info){ .qpn = b.qp->qp_num, .lid = db.lid,
-				    .rkey = b.mr->rkey, .addr = mra(&b, 0) };
-		xwrite(up[1], &ib, sizeof(ib));
-		xread(down[0], &ia, sizeof(ia));
-		qp_connect(&b, ia.qpn, ia.lid, &opt_short);
-		xwrite(up[1], "R", 1);
-		for (;;)
-			pause();
-	}
-	dev_open(&da, name_a);
-	side_open(&a, &da, ACC_ALL, BIG, 1, NULL);
-	side_qp(&a);
-	xread(up[0], &ib, sizeof(ib));
-	ia = (struct info){ .qpn = a.qp->qp_num, .lid = da.lid };
-	xwrite(down[1], &ia, sizeof(ia));
-	qp_connect(&a, ib.qpn, ib.lid, &opt_short);
-	xread(up[0], &c, 1);
-
-	/* the child filled the shared buffer with its pattern: that is B */
-	memset(&b, 0, sizeof(b));
-	b.buf = shared;
-	b.buf_len = BIG + 2 * PAGE;
-	b.want = malloc(b.buf_len);
-	b.dontcare = calloc(1, b.buf_len);
-	if (!b.want || !b.dontcare)
-		die("memory");
-	fill(b.want, b.buf_len, 2);
-
-	flow_init(&f, &a, ib.addr, ib.rkey);
-	flow_until_ok(&f, 3);
-	kill(pid, SIGKILL);
-	t0 = now_s();
-	/* the child's QP goes when its process is torn down: keep going */
-	flow_until_error(&f, 15);
-	flow_expect_retry_exc(&f, t0, "peer process killed");
-	expect(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) &&
-	       WTERMSIG(status) == SIGKILL, "child killed by SIGKILL got status %#x",
-	       status);
-	flow_set_want(&f, &b);
-	expect_buf(&b, "responder (shared memory)");
-	expect_buf(&a, "requester");
-	side_close(&a);
-	case_end();
-}
 
 static volatile sig_atomic_t got_usr1;
 
@@ -2067,6 +2119,361 @@ static bool wait_usr1(const char *what)
 	return got_usr1;
 }
 
+/* ---- two processes, two hosts -------------------------------------------- */
+
+/*
+ * Remote mode: B's process serves A's cases over a stream socket (TCP
+ * between two hosts; a socketpair for kill-peer on one host).  A sends a
+ * case number; B opens its end and sends its struct ends, A answers with
+ * its own, B connects and sends 'R', A connects, runs and checks its side
+ * and sends 'D', B checks its side and sends its verdict.  Each case of B
+ * runs in a child that opens the device itself (no verbs context crosses
+ * a fork), so that the fault cases can kill B's process like any other.
+ */
+enum { X_END = 0xffffffffu, X_KILL = 0xfffffffeu, X_RAILS = 0xfffffffdu };
+
+struct verdict {
+	int32_t bad;
+	char why[512];
+};
+
+static int xsock = -1;
+static int xport = 18515;
+
+static void xwrite(int fd, const void *p, size_t n)
+{
+	if (write(fd, p, n) != (ssize_t)n)
+		die("socket write");
+}
+
+static void xread(int fd, void *p, size_t n)
+{
+	ssize_t r;
+
+	for (size_t got = 0; got < n; got += r) {
+		r = read(fd, (char *)p + got, n - got);
+		if (r <= 0) {
+			if (!r)
+				errno = ECONNRESET;
+			die("socket read (the other end is gone)");
+		}
+	}
+}
+
+/* The other end's verdict on its side of the case. */
+static void verdict_send(void)
+{
+	struct verdict v = { .bad = cur_bad };
+
+	snprintf(v.why, sizeof(v.why), "%s", cur_why);
+	xwrite(xsock, &v, sizeof(v));
+}
+
+static void verdict_take(void)
+{
+	struct verdict v;
+
+	xread(xsock, &v, sizeof(v));
+	v.why[sizeof(v.why) - 1] = 0;
+	if (v.bad)
+		expect(false, "responder: %s", v.why);
+}
+
+/* B's end of case @i, in a child process: its exit status is the verdict */
+static int serve_case(uint32_t i)
+{
+	struct xcase x;
+	struct side b;
+	struct ends ea, eb;
+	char c;
+
+	if (!xcase_get(i, &x)) {
+		errno = EINVAL;
+		die("no case %u", i);
+	}
+	dev_open(&db, name_b);
+	case_begin(x.name);
+	x_b_open(&x, &b, &db, &eb);
+	xwrite(xsock, &eb, sizeof(eb));
+	xread(xsock, &ea, sizeof(ea));
+	x_b_ready(&x, &b, &ea);
+	xwrite(xsock, "R", 1);
+	xread(xsock, &c, 1);
+	x_b_check(&x, &b);
+	verdict_send();
+	side_close(&b);
+	case_end();
+	return cur_bad ? 1 : 0;
+}
+
+/*
+ * B's end of a stream that a fault ends.  B's QP is in a child whose
+ * buffer is shared with this process, which checks it afterwards.
+ * X_KILL: the child SIGKILLs itself when A says so ('K'); X_RAILS: this
+ * process prints DELETE-RAILS and waits for SIGUSR1, which the test sends
+ * once it has deleted this host's rails.  'F' tells A the fault is done.
+ */
+static void serve_fault(uint32_t fault)
+{
+	uint8_t ok[NSLOTS], tried[NSLOTS];
+	struct side b;
+	struct ends ea, eb;
+	int status = 0, up[2];
+	uint8_t *shared;
+	pid_t pid;
+	char c;
+
+	case_begin(fault == X_KILL ? "peer-process-killed" :
+		   "peer-rails-deleted");
+	shared = mmap(NULL, BIG + 2 * PAGE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED || pipe(up))
+		die("mmap/pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		close(up[0]);
+		dev_open(&db, name_b);
+		side_open(&b, &db, ACC_ALL, BIG, 2, shared);
+		side_qp(&b);
+		eb = (struct ends){ .qpn = b.qp->qp_num, .lid = db.lid,
+				    .rkey = b.mr->rkey, .addr = mra(&b, 0) };
+		xwrite(xsock, &eb, sizeof(eb));
+		xread(xsock, &ea, sizeof(ea));
+		qp_connect(&b, ea.qpn, ea.lid, &opt_short);
+		xwrite(xsock, "R", 1);
+		xread(xsock, &c, 1);
+		if (fault == X_KILL)
+			kill(getpid(), SIGKILL);
+		xwrite(up[1], "K", 1);
+		for (;;)
+			pause();
+	}
+	close(up[1]);
+	if (fault == X_KILL) {
+		expect(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) &&
+		       WTERMSIG(status) == SIGKILL,
+		       "B's process killed by SIGKILL got status %#x", status);
+		if (!WIFSIGNALED(status))
+			die("B's process ended");
+	} else {
+		if (read(up[0], &c, 1) != 1)
+			die("B's process ended");
+		wait_usr1("DELETE-RAILS");
+	}
+	xwrite(xsock, "F", 1);
+	xread(xsock, ok, sizeof(ok));
+	xread(xsock, tried, sizeof(tried));
+
+	/* the child filled the shared buffer with its pattern: that is B */
+	memset(&b, 0, sizeof(b));
+	b.buf = shared;
+	b.ext = true;
+	b.buf_len = BIG + 2 * PAGE;
+	b.want = malloc(b.buf_len);
+	b.dontcare = calloc(1, b.buf_len);
+	if (!b.want || !b.dontcare)
+		die("memory");
+	fill(b.want, b.buf_len, 2);
+	for (unsigned int s = 0; s < NSLOTS; s++) {
+		if (ok[s])
+			written(&b, s * CHUNK, CHUNK);
+		else if (tried[s])
+			allow(&b, s * CHUNK, CHUNK);
+	}
+	expect_buf(&b, "responder (shared memory)");
+	verdict_send();
+	if (fault != X_KILL) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	close(up[0]);
+	side_close(&b);
+	munmap(shared, BIG + 2 * PAGE);
+	case_end();
+}
+
+/* B: serve cases on xsock until A is done. */
+static void serve(void)
+{
+	uint32_t i;
+	int status;
+	pid_t pid;
+
+	signal(SIGUSR1, on_usr1);
+	for (;;) {
+		xread(xsock, &i, sizeof(i));
+		if (i == X_END)
+			break;
+		if (i == X_KILL || i == X_RAILS) {
+			serve_fault(i);
+			continue;
+		}
+		pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (!pid)
+			exit(serve_case(i));
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) > 1)
+			die("B's process of case %u ended with status %#x", i,
+			    status);
+		if (WEXITSTATUS(status))
+			n_fail++;
+		else
+			n_pass++;
+	}
+}
+
+/* A's end of case @i. */
+static void remote_case(uint32_t i)
+{
+	struct xcase x;
+	struct side a;
+	struct ends ea, eb;
+	char c;
+
+	xcase_get(i, &x);
+	case_begin(x.name);
+	xwrite(xsock, &i, sizeof(i));
+	x_a_open(&x, &a, &da, &ea);
+	xread(xsock, &eb, sizeof(eb));
+	xwrite(xsock, &ea, sizeof(ea));
+	xread(xsock, &c, 1);
+	x_a_connect(&x, &a, &eb);
+	x_a_run(&x, &a, &eb);
+	xwrite(xsock, "D", 1);
+	verdict_take();
+	side_close(&a);
+	case_end();
+}
+
+/*
+ * A's end of a fault case: WRITEs streamed into B until the fault, then
+ * IB_WC_RETRY_EXC_ERR within BOUND_S of it.
+ */
+static void remote_fault(uint32_t fault)
+{
+	struct side a;
+	struct ends ea, eb;
+	struct flow f;
+	double t0;
+	char c;
+
+	case_begin(fault == X_KILL ? "peer-process-killed" :
+		   "peer-rails-deleted");
+	xwrite(xsock, &fault, sizeof(fault));
+	side_open(&a, &da, ACC_ALL, BIG, 1, NULL);
+	side_qp(&a);
+	ea = (struct ends){ .qpn = a.qp->qp_num, .lid = da.lid };
+	xread(xsock, &eb, sizeof(eb));
+	xwrite(xsock, &ea, sizeof(ea));
+	xread(xsock, &c, 1);
+	qp_connect(&a, eb.qpn, eb.lid, &opt_short);
+	flow_init(&f, &a, eb.addr, eb.rkey);
+	flow_until_ok(&f, 3);
+	xwrite(xsock, "K", 1);
+	xread(xsock, &c, 1);
+	t0 = now_s();
+	flow_until_error(&f, 15);
+	flow_expect_retry_exc(&f, t0, fault == X_KILL ? "peer process killed" :
+			      "peer rails deleted");
+	xwrite(xsock, f.slot_ok, sizeof(f.slot_ok));
+	xwrite(xsock, f.slot_tried, sizeof(f.slot_tried));
+	verdict_take();
+	expect_buf(&a, "requester");
+	side_close(&a);
+	case_end();
+}
+
+/* A: every case of the shared list, the faults last. */
+static void remote_all(const uint32_t *faults, int nfaults)
+{
+	struct xcase x;
+	uint32_t i, end = X_END;
+
+	for (i = 0; xcase_get(i, &x); i++)
+		remote_case(i);
+	for (i = 0; i < (uint32_t)nfaults; i++)
+		remote_fault(faults[i]);
+	xwrite(xsock, &end, sizeof(end));
+}
+
+/* Both ends over TCP: A connects to @host, B (no @host) listens. */
+static void mode_remote(const char *host)
+{
+	static const uint32_t faults[] = { X_KILL, X_RAILS };
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons(xport) };
+	int one = 1, ls;
+	double end = now_s() + 60;
+
+	if (!host) {
+		ls = socket(AF_INET, SOCK_STREAM, 0);
+		setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) ||
+		    listen(ls, 1))
+			die("listen on port %d", xport);
+		printf("LISTENING\n");
+		xsock = accept(ls, NULL, NULL);
+		if (xsock < 0)
+			die("accept");
+		close(ls);
+		serve();
+		return;
+	}
+	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+		errno = EINVAL;
+		die("host %s: an IPv4 address please", host);
+	}
+	dev_open(&da, name_a);
+	for (;;) {
+		xsock = socket(AF_INET, SOCK_STREAM, 0);
+		if (xsock >= 0 &&
+		    !connect(xsock, (struct sockaddr *)&sa, sizeof(sa)))
+			break;
+		if (xsock >= 0)
+			close(xsock);
+		if (now_s() > end)
+			die("connect to %s:%d", host, xport);
+		usleep(200000);
+	}
+	setsockopt(xsock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	remote_all(faults, ARRAY_SIZE(faults));
+}
+
+/* B in a child process, SIGKILLed in the middle of a stream of WRITEs. */
+static void mode_kill_peer(void)
+{
+	static const uint32_t faults[] = { X_KILL };
+	uint32_t end = X_END;
+	int sv[2], status;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		die("socketpair");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		close(sv[0]);
+		xsock = sv[1];
+		serve();
+		exit(n_fail ? 1 : 0);
+	}
+	close(sv[1]);
+	xsock = sv[0];
+	dev_open(&da, name_a);
+	remote_fault(faults[0]);
+	xwrite(xsock, &end, sizeof(end));
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		printf("FAIL: B's process ended with status %#x\n", status);
+		n_fail++;
+	}
+}
+
 /*
  * The ACK of a SEND is lost and the receiver destroys its QP as soon as
  * the receive completed (as ibv_rc_pingpong does): the sender's
@@ -2109,6 +2516,56 @@ static void mode_lost_ack(void)
 out:
 	side_close(&a);
 	side_close(&b);
+	case_end();
+}
+
+/*
+ * The NAK of a request the responder refuses is lost (the test drops B's
+ * frames between DROP and REFUSED): the requester's resend must get it
+ * again, from B's QP in ERROR and from one destroyed since, and fail
+ * with the remote access error, not retry exceeded.
+ */
+static void mode_lost_nak(void)
+{
+	struct side a[2], b[2];
+	int i;
+
+	signal(SIGUSR1, on_usr1);
+	dev_open(&da, name_a);
+	dev_open(&db, name_b);
+	case_begin("fatal-nak-lost");
+	for (i = 0; i < 2; i++)
+		pair_open(&a[i], &b[i], ACC_ALL, SMALL, &opt_slow);
+	if (!wait_usr1("DROP"))
+		goto out;
+	for (i = 0; i < 2; i++) {
+		if (post_rdma(&a[i], 1, IBV_WR_RDMA_WRITE, mra(&a[i], 0), 64,
+			      a[i].mr->lkey, mra(&b[i], 0), b[i].mr->rkey ^ 0x80))
+			die("post WRITE");
+		expect_state(b[i].qp, IBV_QPS_ERR, 2000, "responder");
+	}
+	/* the NAKs are dropped: the requesters cannot know yet */
+	expect_none(&a[0], QUIET_MS, "requester while the NAKs are dropped");
+	expect_none(&a[1], 0, "requester while the NAKs are dropped");
+	if (ibv_destroy_qp(b[1].qp))
+		die("destroy_qp");
+	b[1].qp = NULL;
+	if (!wait_usr1("REFUSED"))
+		goto out;
+	/* up to two of A's 1 s retransmit intervals */
+	expect_wc(&a[0], 1, IBV_WC_REM_ACCESS_ERR,
+		  "requester, responder in ERROR", NULL);
+	expect_wc(&a[1], 1, IBV_WC_REM_ACCESS_ERR,
+		  "requester, responder destroyed", NULL);
+	for (i = 0; i < 2; i++) {
+		expect_buf(&b[i], "responder");
+		expect_buf(&a[i], "requester");
+	}
+out:
+	for (i = 0; i < 2; i++) {
+		side_close(&a[i]);
+		side_close(&b[i]);
+	}
 	case_end();
 }
 
@@ -2352,7 +2809,7 @@ int main(int argc, char **argv)
 	int c;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((c = getopt(argc, argv, "a:b:v")) != -1) {
+	while ((c = getopt(argc, argv, "a:b:d:p:v")) != -1) {
 		switch (c) {
 		case 'a':
 			name_a = optarg;
@@ -2360,13 +2817,22 @@ int main(int argc, char **argv)
 		case 'b':
 			name_b = optarg;
 			break;
+		case 'd':
+			name_a = optarg;
+			name_b = optarg;
+			break;
+		case 'p':
+			xport = atoi(optarg);
+			break;
 		case 'v':
 			verbose = 1;
 			break;
 		default:
 			fprintf(stderr, "usage: verbs-errors [-a DEV] [-b DEV] [-v] "
-				"cases [NAME...] | kill-peer | rail-del | lost-ack | buf-change |\n"
-				"exit-open | hold\n");
+				"cases [NAME...] | kill-peer | rail-del | lost-ack | lost-nak |\n"
+				"buf-change | "
+				"exit-open | hold\n"
+				"       verbs-errors [-d DEV] [-p PORT] remote [HOST]\n");
 			return 2;
 		}
 	}
@@ -2383,10 +2849,14 @@ int main(int argc, char **argv)
 		mode_lost_ack();
 	} else if (!strcmp(mode, "buf-change")) {
 		mode_buf_change();
+	} else if (!strcmp(mode, "lost-nak")) {
+		mode_lost_nak();
 	} else if (!strcmp(mode, "exit-open")) {
 		mode_exit_open();
 	} else if (!strcmp(mode, "hold")) {
 		mode_hold();
+	} else if (!strcmp(mode, "remote")) {
+		mode_remote(optind < argc ? argv[optind] : NULL);
 	} else {
 		fprintf(stderr, "verbs-errors: unknown mode %s\n", mode);
 		return 2;
