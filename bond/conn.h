@@ -265,6 +265,8 @@ struct tbib_conn {
 	u32 msn;
 	struct tbib_rmsg rmsg;
 	bool rx_err;			/* sent a fatal NAK: drop requests */
+	u8 err_syndrome;		/* ... that answer, repeated to a */
+	u32 err_psn;			/* resend of a request it refused */
 	bool rnr_hold;			/* RNR NAK sent: no plain ACKs */
 	u64 rnr_nak_ns;			/* when it was (last) sent */
 	struct tbib_rcache cache[TBIB_RESP_CACHE];

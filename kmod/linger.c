@@ -31,19 +31,22 @@ void tbib_linger_note(struct tbib_conn *c)
 	unsigned long exp;
 
 	lockdep_assert_held(&c->lock);
-	if (c->type != IB_QPT_RC || !c->rw || c->rx_err)
+	if (c->type != IB_QPT_RC || !c->rw)
 		return;
 	/*
 	 * An ACK still waiting for its coalescing timer goes now: the timer
-	 * is about to be cancelled.  Not while an RNR NAK holds them back.
+	 * is about to be cancelled.  Not while an RNR NAK holds them back,
+	 * nor after the fatal NAK.
 	 */
-	if (c->ack_pending && !c->rnr_hold) {
+	if (c->ack_pending && !c->rnr_hold && !c->rx_err) {
 		rcu_read_lock();
 		tbib_ack_send(c, tbib_spray_peer(c->dev, c->dlid),
 			      tbib_aeth_ack(0));
 		rcu_read_unlock();
 	}
 	tbib_rxwin_sack(c->rw, &s);
+	if (c->rx_err)
+		s.cum = c->err_psn;
 	exp = jiffies + msecs_to_jiffies(TBIB_LINGER_MS);
 
 	spin_lock_bh(&l->lock);
@@ -57,7 +60,15 @@ void tbib_linger_note(struct tbib_conn *c)
 	e->cum = s.cum;
 	e->msn = c->msn;
 	e->epoch = s.epoch;
+	e->nak = c->rx_err ? c->err_syndrome : 0;
 	spin_unlock_bh(&l->lock);
+}
+
+bool tbib_linger_failed_match(u32 err_psn, u32 psn)
+{
+	s32 d = tbib_psn_diff(psn, err_psn);
+
+	return d > -TBIB_CONN_WIN && d < TBIB_CONN_WIN;
 }
 
 bool tbib_linger_rx(struct tbib_dev *dev, struct tbib_peer *peer,
@@ -71,13 +82,8 @@ bool tbib_linger_rx(struct tbib_dev *dev, struct tbib_peer *peer,
 	s32 behind;
 	int i;
 
-	/*
-	 * Only requests that wrote or delivered data: the answer to a
-	 * duplicate READ or atomic is data we no longer have.
-	 */
 	if (p->bth.dlid != READ_ONCE(dev->lid) ||
 	    !op || !(op->flags & TBIB_OPF_REQ) ||
-	    !(op->flags & TBIB_OPF_PAYLOAD) ||
 	    p->bth.opcode == TBIB_OP_UD_SEND_ONLY ||
 	    p->bth.opcode == TBIB_OP_UD_SEND_ONLY_IMM)
 		return false;
@@ -100,11 +106,6 @@ bool tbib_linger_rx(struct tbib_dev *dev, struct tbib_peer *peer,
 	if (!hit)
 		return false;
 
-	/* a PSN the QP had received, no older than its window */
-	behind = tbib_psn_diff(found.cum, p->bth.psn);
-	if (behind <= 0 || behind > TBIB_CONN_WIN)
-		return false;
-
 	memset(&a, 0, sizeof(a));
 	a.bth.opcode = TBIB_OP_ACK;
 	a.bth.dlid = found.dlid;
@@ -112,12 +113,29 @@ bool tbib_linger_rx(struct tbib_dev *dev, struct tbib_peer *peer,
 	a.bth.dqpn = found.dqpn;
 	a.bth.sqpn = found.qpn;
 	a.bth.gen = found.gen;
-	a.bth.psn = tbib_psn_sub(found.cum, 1);
 	a.sack.cum = found.cum;
 	a.sack.latest = tbib_psn_sub(found.cum, 1);
 	a.sack.epoch = found.epoch;
-	a.aeth.syndrome = tbib_aeth_ack(0);
 	a.aeth.msn = found.msn & TBIB_MSN_MASK;
+	if (found.nak) {
+		/* the NAK again, as tbib_ack_send_nak() sent it */
+		if (!tbib_linger_failed_match(found.cum, p->bth.psn))
+			return false;
+		a.bth.psn = found.cum;
+		a.aeth.syndrome = found.nak;
+	} else {
+		/*
+		 * Only requests that wrote or delivered data, that the QP had
+		 * received, no older than its window: the answer to a
+		 * duplicate READ or atomic is data we no longer have.
+		 */
+		behind = tbib_psn_diff(found.cum, p->bth.psn);
+		if (!(op->flags & TBIB_OPF_PAYLOAD) ||
+		    behind <= 0 || behind > TBIB_CONN_WIN)
+			return false;
+		a.bth.psn = tbib_psn_sub(found.cum, 1);
+		a.aeth.syndrome = tbib_aeth_ack(0);
+	}
 	if (tbib_send_hdr_only(peer, &a))
 		return false;
 	tbib_stat_inc(&dev->stats, TBIB_A_STATS_TX_LINGER_ACK);

@@ -14,6 +14,11 @@
  * as from a real HCA, and READ data cannot be replayed: a READ whose
  * response was lost still fails).  Like TCP's TIME_WAIT, but only for
  * duplicates.
+ *
+ * A responder that stopped on a fatal error (a NAK: remote access error,
+ * invalid request, ...) repeats that NAK instead, to any request of the
+ * connection near the refused PSN: a NAK lost on a rail would otherwise
+ * turn the requester's "remote access error" into "retry exceeded".
  */
 #ifndef TBIB_LINGER_H
 #define TBIB_LINGER_H
@@ -34,9 +39,11 @@ struct tbib_linger_ent {
 	unsigned long expires;		/* jiffies; 0 = free */
 	u32 qpn;			/* the stopped QP */
 	u32 dlid, dqpn, gen;		/* its connection (requests from) */
-	u32 cum;			/* first PSN it had not received */
+	u32 cum;			/* first PSN it had not received, */
+					/* or the one its fatal NAK refused */
 	u32 msn;
 	u8 epoch;			/* SACK epoch of its reorder window */
+	u8 nak;				/* that NAK's AETH syndrome, or 0 */
 };
 
 struct tbib_linger {
@@ -54,8 +61,15 @@ void tbib_linger_init(struct tbib_linger *l);
 void tbib_linger_note(struct tbib_conn *c);
 
 /*
+ * A request with @psn is answered by the fatal NAK of @err_psn: any PSN
+ * the requester may resend with or after the refused one.
+ */
+bool tbib_linger_failed_match(u32 err_psn, u32 psn);
+
+/*
  * A request @p (header parsed, from @peer) found no live connection: if it
- * repeats a PSN a stopped responder had received, acknowledge it.
+ * repeats a PSN a stopped responder had received, acknowledge it (or
+ * repeat the NAK it stopped with).
  * Returns true if it was answered (the caller still frees @skb).
  */
 bool tbib_linger_rx(struct tbib_dev *dev, struct tbib_peer *peer,

@@ -110,8 +110,11 @@ static int tbib_resp_fail(struct tbib_conn *c, struct tbib_peer *peer,
 	 */
 	if (c->type == IB_QPT_RC && peer && c->job_head != c->job_tail)
 		tbib_resp_tx(c, peer, UINT_MAX);
-	if (c->type == IB_QPT_RC)
+	if (c->type == IB_QPT_RC) {
 		tbib_ack_send_nak(c, peer, syndrome, psn);
+		c->err_syndrome = syndrome;
+		c->err_psn = psn;
+	}
 	if (m->have_wqe && wc_status) {
 		memset(&wc, 0, sizeof(wc));
 		wc.status = wc_status;
@@ -579,6 +582,15 @@ void tbib_resp_rx(struct tbib_conn *c, struct tbib_rail *rail,
 	int ret;
 
 	if (!c->rx_on || c->rx_err) {
+		/*
+		 * Until the QP is stopped (then tbib_linger_rx answers), a
+		 * resend of what the fatal NAK refused means it was lost.
+		 */
+		if (c->rx_err && c->type == IB_QPT_RC &&
+		    tbib_linger_failed_match(c->err_psn, p->bth.psn)) {
+			tbib_ack_send_nak(c, peer, c->err_syndrome, c->err_psn);
+			tbib_stat_inc(&dev->stats, TBIB_A_STATS_TX_LINGER_ACK);
+		}
 		kfree_skb(skb);
 		return;
 	}

@@ -11,7 +11,9 @@
 # the peer's process killed, the peer's rails deleted, and the peer device
 # deleted under a stream of WRITEs (IB_WC_RETRY_EXC_ERR in bounded time,
 # no hang); the last ACK of a SEND lost with the receiver's QP destroyed
-# (the SEND still succeeds, acknowledged for the QP that is gone); a
+# (the SEND still succeeds, acknowledged for the QP that is gone); the
+# NAK of a refused WRITE lost (the requester still gets the remote access
+# error, from a responder QP in ERROR and from a destroyed one); a
 # WRITE whose source changes before it completes (it completes, with the
 # changed bytes); a dirty exit with traffic in flight; module unload while a
 # process holds objects on a device whose peer is gone.
@@ -88,6 +90,11 @@ la=$(linger_acks)
 # tbib1's ACKs (opcode 0x23)
 with_dropped lost-ack DESTROYED "vb0 vb1" 0x23 0xff
 assert_gt "$(linger_acks)" "$la" "tbib1 counted no ACK for its destroyed QP"
+
+log "a refused request's NAK lost: the resend gets it again"
+la=$(linger_acks)
+with_dropped lost-nak REFUSED "vb0 vb1" 0x23 0xff
+assert_gt "$(linger_acks)" "$la" "tbib1 counted no NAK repeated by its stopped QPs"
 
 log "a WRITE's source changed before it completed, first transmission lost"
 # tbib0's WRITE frames (opcodes 0x18-0x1b)
