@@ -231,6 +231,7 @@ void tbib_sched_inflight_add(struct tbib_sched *s, u8 rail, u32 bytes)
 void tbib_sched_tick(struct tbib_sched *s, u64 now_ns)
 {
 	u64 dt = now_ns - s->tick_ns, delay[TBIB_MAX_RAILS], quickest = ~0ULL;
+	u64 eff, idle;
 	struct tbib_sched_rail *r;
 	unsigned int i;
 
@@ -248,8 +249,24 @@ void tbib_sched_tick(struct tbib_sched *s, u64 now_ns)
 	for (i = 0; i < TBIB_MAX_RAILS; i++) {
 		r = &s->rail[i];
 		delay[i] = 0;
-		if (!r->present || !r->up || !r->left || !r->inflight)
+		if (!r->present || !r->up)
 			continue;
+		if (!r->left || !r->inflight) {
+			/*
+			 * An idle rail measured slow sets the bar too, with
+			 * what one packet would take on it: else the one
+			 * rail left busy (the quickest estimate, unmeasured)
+			 * lags nobody, and queues behind its own link while
+			 * the measured ones idle.
+			 */
+			eff = tbib_sched_eff_kbps(s, (u8)i);
+			if (r->meas_kbps && !r->stopped && eff) {
+				idle = tbib_div64((u64)r->mtu * 8000000, eff);
+				if (idle < quickest)
+					quickest = idle;
+			}
+			continue;
+		}
 		/* in flight < 2^40, dt < 2^31: no overflow */
 		delay[i] = tbib_div64((r->inflight > (1ULL << 40) ?
 				       1ULL << 40 : r->inflight) * dt, r->left);
@@ -271,7 +288,15 @@ void tbib_sched_tick(struct tbib_sched *s, u64 now_ns)
 			continue;
 		}
 		r->slow_ticks = 0;
-		if (r->meas_kbps) {
+		/*
+		 * Grow only on a rail that delivered at least half its
+		 * estimate: one that carried less was not using it, and
+		 * showed nothing of being faster.  (Grown while left idle
+		 * by the quicker rails, a shaped rail's estimate went up
+		 * tenfold in a second, and the traffic that followed queued
+		 * behind its shaper, holding up the whole QP's order.)
+		 */
+		if (r->meas_kbps && r->left * 16000000 >= r->meas_kbps * dt) {
 			r->meas_kbps += r->meas_kbps / 4 + 1;
 			if (r->link_kbps ? r->meas_kbps >= r->link_kbps :
 			    r->meas_kbps >= TBIB_SCHED_DEFAULT_KBPS)

@@ -579,6 +579,45 @@ static void test_lag_floor(void)
 		CHECK_EQ(s.rail[i].meas_kbps, 0);
 }
 
+/*
+ * Rails 1..3 measured slow and left idle, rail 0 unmeasured and alone
+ * busy, its flight 100 ms long: it lags what one 9000-byte packet takes
+ * on the quickest idle one (rail 1 at 24 Mbit/s: 3 ms) and is measured
+ * after TBIB_SCHED_SLOW_TICKS; the idle rails' estimates do not grow
+ * (they delivered nothing), and grow once they deliver half of them.
+ */
+static void test_lone_busy_rail(void)
+{
+	static const u64 busy[] = { 500000, 0, 0, 0 };
+	static const u64 left0[] = { 250000, 0, 0, 0 };
+	static const u64 used[] = { 500000, 2000, 1000, 500 };
+	static const u64 left_used[] = { 250000, 150000, 75000, 37500 };
+	static const u64 meas[] = { 0, 24000, 12000, 6000 };
+	struct tbib_sched s;
+	u64 now = 1;
+	unsigned int i, t;
+
+	tbib_sched_init(&s);
+	for (i = 0; i < 4; i++)
+		CHECK_EQ(tbib_sched_rail_add(&s, (u8)i, 0, 100, 9000), 0);
+	for (i = 1; i < 4; i++)
+		s.rail[i].meas_kbps = meas[i];
+	tbib_sched_tick(&s, now);
+	for (t = 1; t < TBIB_SCHED_SLOW_TICKS; t++)
+		tick_with(&s, &now, busy, left0, 4);
+	CHECK_EQ(s.rail[0].meas_kbps, 0);
+	tick_with(&s, &now, busy, left0, 4);
+	/* 250000 B in 50 ms: 40000 kbit/s */
+	CHECK_EQ(s.rail[0].meas_kbps, 40000);
+	for (i = 1; i < 4; i++)
+		CHECK_EQ(s.rail[i].meas_kbps, meas[i]);
+
+	/* delivering what they are measured at: they grow by 1/4 + 1 */
+	tick_with(&s, &now, used, left_used, 4);
+	for (i = 1; i < 4; i++)
+		CHECK_EQ(s.rail[i].meas_kbps, meas[i] + meas[i] / 4 + 1);
+}
+
 int main(void)
 {
 	test_unequal_overload();
@@ -595,5 +634,6 @@ int main(void)
 	test_shaped_unequal();
 	test_inflight_accounting();
 	test_lag_floor();
+	test_lone_busy_rail();
 	return check_result("sched");
 }
