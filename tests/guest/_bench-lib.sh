@@ -69,9 +69,10 @@ fi
 PT_ARGS="-F -u 18"
 # The bw tests ask for a PCIe relaxed-ordering MR by default
 # (IBV_ACCESS_RELAXED_ORDERING, an optional access flag that software
-# devices should ignore); tbib rejected it ("Couldn't allocate MR"), so
-# the bw runs turn it off for both devices (the lat tests have no such
-# option and never ask for it).
+# devices should ignore); tbib once rejected it ("Couldn't allocate MR")
+# and ignores it now (kmod/mr.c), but the bw runs still turn it off for
+# both devices, so that tbib and rxe register their MRs alike (the lat
+# tests have no such option and never ask for it).
 PT_BW_ARGS="--disable_pcie_relaxed"
 # bw_depth SIZE QPS: perftest's send queue depth (-t) for a bw run.  The
 # default, 128 messages per QP, is sized for real HCAs: here it would put
