@@ -123,14 +123,14 @@ void tbib_sched_rate_sample(struct tbib_sched *s, u8 rail, u64 bytes, u64 ns,
  * rails with something in flight: an empty flight at the instant of the
  * tick tells nothing of how long bytes take; an idle rail measured slow
  * counts with what one packet of its MTU would take on it.  (One lagging
- * tick proves
- * nothing either: a burst of receive work on a shared CPU delays one
- * rail's ACKs now and then, and measuring it slow would cut its share for
- * the next second.)  Other rails are not what limits their traffic: their
- * estimate grows back by 1/4 a tick towards the link speed if they
- * delivered at least half of it that tick, so a rail measured slow gets
- * to show it is faster, and one left idle keeps what was measured.  Rails that all keep up, or
- * all queue alike, keep their link speed and share by weight.
+ * tick proves nothing either: a burst of receive work on a shared CPU
+ * delays one rail's ACKs now and then, and measuring it slow would cut
+ * its share for the next second.)  Other rails are not what limits their
+ * traffic: their estimate grows back by 1/4 a tick towards the link speed
+ * if they delivered at least half of it that tick, so a rail measured
+ * slow gets to show it is faster, and one left idle keeps what was
+ * measured.  Rails that all keep up, or all queue alike, keep their link
+ * speed and share by weight.
  */
 void tbib_sched_tick(struct tbib_sched *s, u64 now_ns);
 

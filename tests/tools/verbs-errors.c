@@ -2411,9 +2411,9 @@ static void mode_remote(const char *host)
 
 	if (!host) {
 		ls = socket(AF_INET, SOCK_STREAM, 0);
-		setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) ||
-		    listen(ls, 1))
+		if (ls < 0 ||
+		    setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+		    bind(ls, (struct sockaddr *)&sa, sizeof(sa)) || listen(ls, 1))
 			die("listen on port %d", xport);
 		printf("LISTENING\n");
 		xsock = accept(ls, NULL, NULL);
