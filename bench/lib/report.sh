@@ -15,8 +15,11 @@ rm -rf "$P"
 mkdir -p "$P"
 
 awk -v dir="$DIR" -f "$LIB/timeline.awk" "$DIR/timeline.csv" || exit 1
+# stalls.csv: part 3's traced stalls (runs before it existed have none)
+ST=
+[ -f "$DIR/stalls.csv" ] && ST=$DIR/stalls.csv
 awk -v dir="$DIR" -f "$LIB/summary.awk" "$DIR/run.info" "$DIR/info.csv" \
-	"$DIR/gaps.csv" "$DIR/raw.csv" >"$DIR/summary.md" || exit 1
+	"$DIR/gaps.csv" $ST "$DIR/raw.csv" >"$DIR/summary.md" || exit 1
 
 command -v gnuplot >/dev/null || { echo "report: gnuplot missing (make deps): no plots" >&2; exit 0; }
 

@@ -6,6 +6,7 @@
 #
 #   _bench-p1       part 1: tbib (1 rail) vs rxe on link 0, perftest matrix
 #   _bench-p234     parts 2-4: aggregation, failover, scaling on 4 links
+#   _bench-p3       part 3 alone (failover), five runs
 #   _bench-quick    a small subset of all four parts (make bench QUICK=1)
 #   ...-rxe         the same without touching tbib (re-run after a tbib
 #                   crash took the VMs down, so the rxe cells still exist)
@@ -20,6 +21,8 @@
 #   BENCHINFO,key,value
 #   BENCHEV,rep,t_ms,event                 (failover events, vm0)
 #   BENCHTL,rep,t_ms,ifname/id/rx_bytes;...  (failover samples, vm0)
+#   BENCHST,rep,n,link,t_s,stall_ms,ctl_ms,before_Mbps,after_Mbps
+#                                          (failover stalls, vm0: _p3-stall.awk)
 #   BENCHDONE,group
 #
 # A cell that cannot be measured is reported "na" with its reason, a run
@@ -62,6 +65,7 @@ else
 	P3_REPS=3 P3_D=13 P3_EVENTS="3:del:eth1 6:del:eth2 9:add:eth1,eth2"
 	P4_QPS="1 8 64 256"
 fi
+[ "$B_GROUP" = p3 ] && P3_REPS=5
 # Every run: -u 18, a 1 s ACK timeout (4 us * 2^18) instead of 67 ms: a
 # TCG VM on a busy host stalls for longer than 7 x 67 ms now and then, and
 # the QP would fail with "retry exceeded" although nothing was lost (NCCL

@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, part 3 (failover), on the receiver: from an ftrace text dump
+# with the tbib_rx and tbib_rail_state events of one run, how long the
+# application's data stopped after each rail removal.
+#
+#   awk -v rep=REP -v dev=tbib0 -f _p3-stall.awk TRACE
+#
+# Out, one line per removal (a rail of DEV going from up to down, "deleted"
+# or "admin"):
+#   BENCHST,REP,N,LINK,T_S,STALL_MS,CTL_MS,BEFORE_MBPS,AFTER_MBPS
+#
+# Delivery is what an RC responder hands to the application: the data
+# frames' PSNs in order.  A frame ahead of the next expected PSN waits; a
+# PSN already delivered (a resend) or behind is not progress.  So a frame
+# lost with a removed rail stops delivery until its resend arrives, even
+# while later frames keep arriving on the other rails, and that is the
+# stall measured here, with the trace's clock (microseconds), not with
+# samples taken every 50 ms by a shell loop in a TCG guest.
+#
+#   T_S     the removal, seconds after the first data frame
+#   STALL   the longest time without delivery that ends after the removal
+#           and starts before removal + 1 s (counted from the removal if it
+#           started before it)
+#   CTL     the same rule at removal - 1.2 s: the longest pause of the
+#           second before, the noise floor of this guest
+#   BEFORE  delivered Mbit/s in the 1.5 s before the removal; AFTER in the
+#           1 s after it (0 when the run ended sooner)
+
+function unwrap(psn,    d) {
+	# PSN relative to the first one, in a 24-bit space
+	d = psn - psn0
+	if (d < 0) d += 16777216
+	return d
+}
+
+BEGIN { nf = 0; nrm = 0; t0 = -1 }
+
+match($0, /[0-9]+\.[0-9]+: tbib_(rx|rail_state): /) {
+	s = substr($0, RSTART, RLENGTH)
+	t = substr(s, 1, index(s, ":") - 1) + 0
+	if ($0 !~ (" dev=" dev " ")) next
+	if (s ~ /rail_state/) {
+		if ($0 ~ / old=up / && $0 ~ / new=down / && $0 ~ / why=(deleted|admin)/) {
+			l = $0; sub(/.* link=/, "", l); sub(/ .*/, "", l)
+			RT[++nrm] = t; RL[nrm] = l
+		}
+		next
+	}
+	if ($0 !~ / op=(WRITE|SEND)_/) next
+	p = $0; sub(/.* psn=/, "", p); sub(/ .*/, "", p)
+	n = $0; sub(/.* paylen=/, "", n); sub(/ .*/, "", n)
+	if (n + 0 <= 0) next
+	if (t0 < 0) { t0 = t; psn0 = p + 0; next_psn = 0; delivered = 0 }
+	u = unwrap(p + 0)
+	if (u >= 8388608 || u < next_psn || (u in held)) next
+	held[u] = n + 0
+	if (u != next_psn) next
+	while (next_psn in held) {
+		delivered += held[next_psn]
+		delete held[next_psn]
+		next_psn++
+	}
+	# one delivery point per call; the bytes delivered up to it
+	nf++
+	DT[nf] = t
+	DB[nf] = delivered
+}
+
+# longest pause ending after te and starting before te + 1 s
+function stall(te,    i, best, a, b) {
+	best = 0
+	for (i = 2; i <= nf; i++) {
+		a = DT[i - 1]; b = DT[i]
+		if (b <= te || a >= te + 1) continue
+		if (a < te) a = te
+		if (b - a > best) best = b - a
+	}
+	# delivery never resumed after the removal
+	if (nf && DT[nf] <= te) best = -1
+	return best
+}
+# bytes delivered by time t (the last delivery point at or before it)
+function bytes_at(t,    lo, hi, mid) {
+	if (nf == 0 || DT[1] > t) return 0
+	lo = 1; hi = nf
+	while (lo < hi) {
+		mid = int((lo + hi + 1) / 2)
+		if (DT[mid] <= t) lo = mid; else hi = mid - 1
+	}
+	return DB[lo]
+}
+
+END {
+	for (k = 1; k <= nrm; k++) {
+		te = RT[k]
+		st = stall(te)
+		ctl = stall(te - 1.2)
+		b0 = bytes_at(te - 1.5); b1 = bytes_at(te); b2 = bytes_at(te + 1)
+		before = (te - 1.5 >= t0) ? (b1 - b0) * 8 / 1.5e6 : 0
+		after = (nf && DT[nf] >= te + 1) ? (b2 - b1) * 8 / 1e6 : 0
+		printf "BENCHST,%s,%d,%s,%.3f,%d,%d,%.3f,%.3f\n", rep, k, RL[k],
+			(t0 < 0) ? 0 : te - t0, (st < 0) ? -1 : int(st * 1000 + 0.5),
+			int(ctl * 1000 + 0.5), before, after
+	}
+}
