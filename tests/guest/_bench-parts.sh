@@ -221,10 +221,13 @@ p3_server_loop() { # REP PID
 	renice -n 0 -p $BASHPID >/dev/null 2>&1
 	[ $k = ${#evs[@]} ] || echo "BENCHEV,$rep,$t,missed $((${#evs[@]} - k)) events (run ended)" >>$B_DIR/p3.tl
 }
-# the receiver's trace of one run: its data frames (tbib_rx with a
-# payload) and rail state changes, for _p3-stall.awk
+# One run's trace: on the receiver its data frames (tbib_rx with a
+# payload) and rail state changes, for _p3-stall.awk; on the sender its
+# rail state changes, resends and data frames sent, for _p3-resend.awk
+# (the log only).
 P3_TR=/sys/kernel/tracing
-p3_trace_on() {
+p3_trace_on() { # EVENT...
+	local e
 	[ -d $P3_TR/events ] || mount -t tracefs nodev $P3_TR 2>/dev/null ||
 		P3_TR=/sys/kernel/debug/tracing
 	[ -d $P3_TR/events/tbib ] || return 1
@@ -232,22 +235,25 @@ p3_trace_on() {
 	echo 0 >$P3_TR/events/enable
 	echo 16384 >$P3_TR/buffer_size_kb || return 1
 	echo 'paylen > 0' >$P3_TR/events/tbib/tbib_rx/filter || return 1
-	echo 1 >$P3_TR/events/tbib/tbib_rx/enable &&
-		echo 1 >$P3_TR/events/tbib/tbib_rail_state/enable || return 1
+	echo 'paylen > 0' >$P3_TR/events/tbib/tbib_tx/filter || return 1
+	for e; do
+		echo 1 >$P3_TR/events/tbib/$e/enable || return 1
+	done
 	echo >$P3_TR/trace
 	echo 1 >$P3_TR/tracing_on
 }
-p3_trace_off() { # REP: BENCHST lines, or a BENCHEV saying why not
+p3_trace_off() { # REP AWK: the AWK script's lines, or a BENCHEV saying why not
 	local lost
 	echo 0 >$P3_TR/tracing_on
 	lost=$(cat $P3_TR/per_cpu/cpu*/stats 2>/dev/null | awk '/^overrun:/ { n += $2 } END { print n + 0 }')
 	if [ "$lost" != 0 ]; then
-		echo "BENCHEV,$1,0,trace lost $lost events: no stall figures"
+		echo "BENCHEV,$1,0,trace lost $lost events: no figures from $2"
 	else
-		awk -v rep="$1" -v dev=tbib0 -f /tests/_p3-stall.awk $P3_TR/trace
+		awk -v rep="$1" -v dev=tbib0 -f "/tests/$2" $P3_TR/trace
 	fi
 	echo 0 >$P3_TR/events/enable
 	echo 0 >$P3_TR/events/tbib/tbib_rx/filter
+	echo 0 >$P3_TR/events/tbib/tbib_tx/filter
 	echo >$P3_TR/trace
 }
 # p3_retrans F0 T0: "FAST TIMEOUT" resends since tbib0's peer counters
@@ -277,12 +283,12 @@ part3() {
 			timeout $((P3_D + 60)) ib_write_bw $(devargs tbib) $PT_ARGS $PT_BW_ARGS -p $B_PORT -s 65536 -t "$(bw_depth 65536 1)" -D "$P3_D" -f 1 \
 				>$B_DIR/cell.log 2>&1 &
 			spid=$!
-			p3_trace_on || log "part 3: no ftrace, no stall figures"
+			p3_trace_on tbib_rx tbib_rail_state || log "part 3: no ftrace, no stall figures"
 			p3_server_loop "$rep" $spid
 			wait $spid
 			rc=$?
 			cat $B_DIR/p3.tl
-			p3_trace_off "$rep"
+			p3_trace_off "$rep" _p3-stall.awk
 			tbibctl -s rail show tbib0
 			# the events' own messages (the JSON snapshots stay in the guest)
 			grep -v '^\[{' $B_DIR/p3.events.log 2>/dev/null
@@ -292,8 +298,10 @@ part3() {
 			done
 		else
 			read -r rf0 rt0 <<<"$(p3_retrans 0 0)"
+			p3_trace_on tbib_rail_state tbib_retransmit tbib_tx || log "part 3: no ftrace on the sender"
 			pt cell $((P3_D + 60)) ib_write_bw $(devargs tbib) $PT_ARGS $PT_BW_ARGS -p $B_PORT -s 65536 -t "$(bw_depth 65536 1)" -D "$P3_D" -f 1
 			rc=$?
+			p3_trace_off "$rep" _p3-resend.awk
 			v=$(bw_of $B_DIR/cell.log)
 			if [ $rc = 0 ] && isnum "$v"; then
 				emit p3 ib_write_bw tbib 65536 1 4 failover "$rep" bw_MBps "$v" MB/s ok

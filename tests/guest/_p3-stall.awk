@@ -9,6 +9,9 @@
 # Out, one line per removal (a rail of DEV going from up to down, "deleted"
 # or "admin"):
 #   BENCHST,REP,N,LINK,T_S,STALL_MS,CTL_MS,BEFORE_MBPS,AFTER_MBPS
+# and, for the log, a line on what the stall waited for:
+#   p3 stall REP/N: ... waiting for PSN +P, which came on rail R; F frames
+#   arrived meanwhile (per rail)
 #
 # Delivery is what an RC responder hands to the application: the data
 # frames' PSNs in order.  A frame ahead of the next expected PSN waits; a
@@ -53,6 +56,9 @@ match($0, /[0-9]+\.[0-9]+: tbib_(rx|rail_state): /) {
 	if (n + 0 <= 0) next
 	if (t0 < 0) { t0 = t; psn0 = p + 0; next_psn = 0; delivered = 0 }
 	u = unwrap(p + 0)
+	r = $0; sub(/.* rail=/, "", r); sub(/ .*/, "", r)
+	nfr++
+	FT[nfr] = t; FR[nfr] = r; FP[nfr] = u
 	if (u >= 8388608 || u < next_psn || (u in held)) next
 	held[u] = n + 0
 	if (u != next_psn) next
@@ -65,16 +71,19 @@ match($0, /[0-9]+\.[0-9]+: tbib_(rx|rail_state): /) {
 	nf++
 	DT[nf] = t
 	DB[nf] = delivered
+	DN[nf] = next_psn
 }
 
-# longest pause ending after te and starting before te + 1 s
+# longest pause ending after te and starting before te + 1 s; SI: the
+# delivery point that ended it
 function stall(te,    i, best, a, b) {
 	best = 0
+	SI = 0
 	for (i = 2; i <= nf; i++) {
 		a = DT[i - 1]; b = DT[i]
 		if (b <= te || a >= te + 1) continue
 		if (a < te) a = te
-		if (b - a > best) best = b - a
+		if (b - a > best) { best = b - a; SI = i }
 	}
 	# delivery never resumed after the removal
 	if (nf && DT[nf] <= te) best = -1
@@ -91,10 +100,28 @@ function bytes_at(t,    lo, hi, mid) {
 	return DB[lo]
 }
 
+# the log line on stall K (removal at TE) ended by delivery point I
+function why(k, te, i,    a, b, want, j, n, by, rl, rr, msg) {
+	a = DT[i - 1]; b = DT[i]
+	want = DN[i - 1]
+	n = 0; rl = "?"
+	split("", by)
+	for (j = 1; j <= nfr; j++) {
+		if (FT[j] <= a || FT[j] > b) continue
+		if (FP[j] == want) { rl = FR[j]; continue }
+		n++; by[FR[j]]++
+	}
+	msg = ""
+	for (rr in by) msg = msg " " rr ":" by[rr]
+	printf "p3 stall %s/%d: no delivery from %+.1f to %+.1f ms of the removal of %s, waiting for PSN +%d, which came on rail %s; %d frames arrived meanwhile (rail:frames%s)\n",
+		rep, k, (a - te) * 1000, (b - te) * 1000, RL[k], want, rl, n, (msg == "") ? " none" : msg
+}
+
 END {
 	for (k = 1; k <= nrm; k++) {
 		te = RT[k]
 		st = stall(te)
+		if (SI) why(k, te, SI)
 		ctl = stall(te - 1.2)
 		b0 = bytes_at(te - 1.5); b1 = bytes_at(te); b2 = bytes_at(te + 1)
 		before = (te - 1.5 >= t0) ? (b1 - b0) * 8 / 1.5e6 : 0
