@@ -312,20 +312,21 @@ END {
 	print ""
 	print "The receiver removes one rail, then a second, then adds both back (`tbibctl rail del/add` on vm0; the rail sends a BYE, as a cable pulled on the other side would not, and the sender learns of it from that or its probes and ACKs)."
 	print ""
-	print "**Stall** (the figure for the target): vm0 traces its data frames and rail state changes with ftrace (`tests/guest/_p3-stall.awk`) and delivers the frames' PSNs in order, as the responder does; the stall after a removal is the longest time without delivery that ends after the removal (from the kernel's timestamp of the rail going down) and starts within the second after it. In brackets, the same rule 1.2 s before the removal: the longest pause of an undisturbed second in this guest. The rates are the delivered Mbit/s in the 1.5 s before and the 1 s after the removal."
+	print "**Stall** (the figure for the target): vm0 traces its data frames and rail state changes with ftrace (`tests/guest/_p3-stall.awk`) and delivers the frames' PSNs in order, as the responder does; the stall after a removal is the longest time without delivery that ends after the removal (from the kernel's timestamp of the rail going down) and starts within the second after it (or before the next event); the same after the rails are added back. In brackets, the same rule 1.2 s before the removal: the longest pause of an undisturbed second in this guest. The rates are the delivered Mbit/s in the 1.5 s before and the 1 s after the removal."
 	print ""
 	print "**Gap** (for the plot only): vm0 also samples every 50 ms tbib0's port counter rx_bytes and each link's netdev rx_bytes; the gap is from a removal to the start of the first of four intervals in a row at >= half the level of the 1.5 s before it. Under TCG one 50 ms interval carries anywhere from a fifth to twice the mean, so this rule finds gaps of up to a second where nothing happened: it is no measure of a dip of 100 ms."
 	print ""
 	if (NP3) {
-		print "| run | ib_write_bw, MB/s | stall after 1st removal, ms [before] | stall after 2nd removal, ms [before] | Mbit/s before → after, 1st / 2nd | 50 ms gaps, ms | sender retransmits (fast / timeout) |"
-		print "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+		print "| run | ib_write_bw, MB/s | stall after 1st removal, ms [before] | stall after 2nd removal, ms [before] | stall after both came back, ms [before] | Mbit/s before → after, 1st / 2nd removal | 50 ms gaps, ms | sender retransmits (fast / timeout) |"
+		print "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 		for (i = 1; i <= NP3; i++) {
 			rp = P3REPS[i]
-			s1 = "—"; s2 = "—"; rt1 = "—"; rt2 = "—"; nd = 0
+			s1 = "—"; s2 = "—"; s3 = "—"; rt1 = "—"; rt2 = "—"; nd = 0
 			for (j = 1; j <= NS; j++) {
 				if (SR[j] != rp) continue
-				nd++
 				sv = ((SS[j] < 0) ? "no recovery" : SS[j]) " [" SC[j] "]"
+				if (SL[j] ~ /^add/) { s3 = sv; continue }
+				nd++
 				rv = sprintf("%.0f → %.0f", SB[j], SA[j])
 				if (nd == 1) { s1 = sv; rt1 = rv } else if (nd == 2) { s2 = sv; rt2 = rv }
 			}
@@ -340,7 +341,7 @@ END {
 				if (GG[j] == "" || GG[j] < 0 || GG[j] > 100) FOBAD = 1
 			}
 			bw = (P3ST[rp] == "ok") ? fmt(P3[rp, "bw_MBps"]) : P3ST[rp] " " note(P3NOTE[rp])
-			printf "| %s | %s | %s | %s | %s / %s | %s / %s | %s / %s |\n", rp, bw, s1, s2, rt1, rt2, g1, g2, \
+			printf "| %s | %s | %s | %s | %s | %s / %s | %s / %s | %s / %s |\n", rp, bw, s1, s2, s3, rt1, rt2, g1, g2, \
 				(P3[rp, "sender_retrans_fast_total"] == "") ? "—" : P3[rp, "sender_retrans_fast_total"], \
 				(P3[rp, "sender_retrans_timeout_total"] == "") ? "—" : P3[rp, "sender_retrans_timeout_total"]
 		}
@@ -418,7 +419,7 @@ function fo_target(    i, j, rp, errs, bad, n, txt, t) {
 		if (P3ST[rp] != "ok") errs++
 		# the traced stalls where there are any (older runs: the gaps)
 		for (j = 1; j <= NS; j++) {
-			if (SR[j] != rp) continue
+			if (SR[j] != rp || SL[j] ~ /^add/) continue
 			n++
 			txt = txt ((txt == "") ? "" : ", ") ((SS[j] < 0) ? "no recovery" : SS[j])
 			if (SS[j] < 0 || SS[j] > 100) bad = 1

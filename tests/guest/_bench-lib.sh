@@ -21,7 +21,7 @@
 #   BENCHINFO,key,value
 #   BENCHEV,rep,t_ms,event                 (failover events, vm0)
 #   BENCHTL,rep,t_ms,ifname/id/rx_bytes;...  (failover samples, vm0)
-#   BENCHST,rep,n,link,t_s,stall_ms,ctl_ms,before_Mbps,after_Mbps
+#   BENCHST,rep,n,event,t_s,stall_ms,ctl_ms,before_Mbps,after_Mbps
 #                                          (failover stalls, vm0: _p3-stall.awk)
 #   BENCHDONE,group
 #

@@ -2,13 +2,14 @@
 #
 # make bench, part 3 (failover), on the receiver: from an ftrace text dump
 # with the tbib_rx and tbib_rail_state events of one run, how long the
-# application's data stopped after each rail removal.
+# application's data stopped after each rail removal and each re-add.
 #
 #   awk -v rep=REP -v dev=tbib0 -f _p3-stall.awk TRACE
 #
-# Out, one line per removal (a rail of DEV going from up to down, "deleted"
-# or "admin"):
-#   BENCHST,REP,N,LINK,T_S,STALL_MS,CTL_MS,BEFORE_MBPS,AFTER_MBPS
+# Out, one line per event: a removal (a rail of DEV going from up to down,
+# "deleted" or "admin": EVENT "del LINK") or rails added (by one command:
+# EVENT "add LINK+LINK..."):
+#   BENCHST,REP,N,EVENT,T_S,STALL_MS,CTL_MS,BEFORE_MBPS,AFTER_MBPS
 # and, for the log, a line on what the stall waited for:
 #   p3 stall REP/N: ... waiting for PSN +P, which came on rail R; F frames
 #   arrived meanwhile (per rail)
@@ -21,13 +22,13 @@
 # stall measured here, with the trace's clock (microseconds), not with
 # samples taken every 50 ms by a shell loop in a TCG guest.
 #
-#   T_S     the removal, seconds after the first data frame
-#   STALL   the longest time without delivery that ends after the removal
-#           and starts before removal + 1 s (counted from the removal if it
-#           started before it)
-#   CTL     the same rule at removal - 1.2 s: the longest pause of the
-#           second before, the noise floor of this guest
-#   BEFORE  delivered Mbit/s in the 1.5 s before the removal; AFTER in the
+#   T_S     the event, seconds after the first data frame
+#   STALL   the longest time without delivery that ends after the event
+#           and starts before event + 1 s or the next event, whichever
+#           comes first (counted from the event if it started before it)
+#   CTL     the same rule from event - 1.2 s to event - 0.2 s: the longest
+#           pause of an undisturbed second, the noise floor of this guest
+#   BEFORE  delivered Mbit/s in the 1.5 s before the event; AFTER in the
 #           1 s after it (0 when the run ended sooner)
 
 function unwrap(psn,    d) {
@@ -44,9 +45,16 @@ match($0, /[0-9]+\.[0-9]+: tbib_(rx|rail_state): /) {
 	t = substr(s, 1, index(s, ":") - 1) + 0
 	if ($0 !~ (" dev=" dev " ")) next
 	if (s ~ /rail_state/) {
+		l = $0; sub(/.* link=/, "", l); sub(/ .*/, "", l)
 		if ($0 ~ / old=up / && $0 ~ / new=down / && $0 ~ / why=(deleted|admin)/) {
-			l = $0; sub(/.* link=/, "", l); sub(/ .*/, "", l)
-			RT[++nrm] = t; RL[nrm] = l
+			RT[++nrm] = t; RL[nrm] = "del " l
+		} else if ($0 ~ / why=added/) {
+			# rails added by one command: one event
+			if (nrm && RL[nrm] ~ /^add / && t - RT[nrm] < 0.5)
+				RL[nrm] = RL[nrm] "+" l
+			else {
+				RT[++nrm] = t; RL[nrm] = "add " l
+			}
 		}
 		next
 	}
@@ -74,18 +82,18 @@ match($0, /[0-9]+\.[0-9]+: tbib_(rx|rail_state): /) {
 	DN[nf] = next_psn
 }
 
-# longest pause ending after te and starting before te + 1 s; SI: the
+# longest pause ending after te and starting before te2; SI: the
 # delivery point that ended it
-function stall(te,    i, best, a, b) {
+function stall(te, te2,    i, best, a, b) {
 	best = 0
 	SI = 0
 	for (i = 2; i <= nf; i++) {
 		a = DT[i - 1]; b = DT[i]
-		if (b <= te || a >= te + 1) continue
+		if (b <= te || a >= te2) continue
 		if (a < te) a = te
 		if (b - a > best) { best = b - a; SI = i }
 	}
-	# delivery never resumed after the removal
+	# delivery never resumed after the event
 	if (nf && DT[nf] <= te) best = -1
 	return best
 }
@@ -100,7 +108,7 @@ function bytes_at(t,    lo, hi, mid) {
 	return DB[lo]
 }
 
-# the log line on stall K (removal at TE) ended by delivery point I
+# the log line on stall K (event at TE) ended by delivery point I
 function why(k, te, i,    a, b, want, j, n, by, rl, rr, msg) {
 	a = DT[i - 1]; b = DT[i]
 	want = DN[i - 1]
@@ -113,16 +121,19 @@ function why(k, te, i,    a, b, want, j, n, by, rl, rr, msg) {
 	}
 	msg = ""
 	for (rr in by) msg = msg " " rr ":" by[rr]
-	printf "p3 stall %s/%d: no delivery from %+.1f to %+.1f ms of the removal of %s, waiting for PSN +%d, which came on rail %s; %d frames arrived meanwhile (rail:frames%s)\n",
+	printf "p3 stall %s/%d: no delivery from %+.1f to %+.1f ms of %s, waiting for PSN +%d, which came on rail %s; %d frames arrived meanwhile (rail:frames%s)\n",
 		rep, k, (a - te) * 1000, (b - te) * 1000, RL[k], want, rl, n, (msg == "") ? " none" : msg
 }
 
 END {
 	for (k = 1; k <= nrm; k++) {
 		te = RT[k]
-		st = stall(te)
+		# the window ends at the next event
+		te2 = te + 1
+		if (k < nrm && RT[k + 1] < te2) te2 = RT[k + 1]
+		st = stall(te, te2)
 		if (SI) why(k, te, SI)
-		ctl = stall(te - 1.2)
+		ctl = stall(te - 1.2, te - 0.2)
 		b0 = bytes_at(te - 1.5); b1 = bytes_at(te); b2 = bytes_at(te + 1)
 		before = (te - 1.5 >= t0) ? (b1 - b0) * 8 / 1.5e6 : 0
 		after = (nf && DT[nf] >= te + 1) ? (b2 - b1) * 8 / 1e6 : 0
