@@ -112,7 +112,7 @@ FILENAME ~ /gaps\.csv$/ {
 FILENAME ~ /stalls\.csv$/ {
 	if (FNR == 1) next
 	NS++
-	SR[NS] = $2; SN[NS] = $3; SL[NS] = $4; SS[NS] = $6; SC[NS] = $7
+	SR[NS] = $2; SL[NS] = $4; SS[NS] = $6; SC[NS] = $7
 	SB[NS] = $8; SA[NS] = $9
 	next
 }

@@ -290,8 +290,8 @@ part3() {
 			cat $B_DIR/p3.tl
 			p3_trace_off "$rep" _p3-stall.awk
 			tbibctl -s rail show tbib0
-			# the events' own messages (the JSON snapshots stay in the guest)
-			grep -v '^\[{' $B_DIR/p3.events.log 2>/dev/null
+			# what the events' tbibctl commands printed
+			cat $B_DIR/p3.events.log 2>/dev/null
 			# whatever the events did, all four rails again
 			for l in eth1 eth2; do
 				tbibctl rail show tbib0 | grep -qw "netdev $l" || tbibctl rail add tbib0 netdev "$l"
