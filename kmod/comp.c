@@ -507,23 +507,28 @@ static void tbib_comp_retry_exc(struct tbib_conn *c, const char *why)
 }
 
 /*
- * Everything in flight that was sent a whole period ago is lost; what
- * went out later (a retransmission, new packets) gets its own period.
+ * Up to @max of the packets in flight that were sent a whole period ago
+ * are lost, oldest first; what went out later (a retransmission, new
+ * packets) gets its own period.
  */
-static void tbib_comp_mark_old(struct tbib_conn *c, u64 rto, u8 why)
+static void tbib_comp_mark_old(struct tbib_conn *c, u64 rto, u8 why,
+			       u32 max)
 {
 	struct tbib_txtrack *tt = c->tt;
 	struct tbib_txtrack_info info;
 	u64 now = ktime_get_ns();
 	u32 psn;
 
-	for (psn = tt->una; psn != tt->nxt; psn = tbib_psn_add(psn, 1)) {
+	for (psn = tt->una; psn != tt->nxt && max;
+	     psn = tbib_psn_add(psn, 1)) {
 		if (tbib_txtrack_get(tt, psn, &info) ||
 		    !(info.flags & TBIB_TXT_LINKED))
 			continue;
 		if (now - c->sent_ns[psn & (TBIB_CONN_WIN - 1)] >= rto &&
-		    !tbib_txtrack_mark_lost(tt, psn))
+		    !tbib_txtrack_mark_lost(tt, psn)) {
 			c->lost_why[psn & (TBIB_CONN_WIN - 1)] = why;
+			max--;
+		}
 	}
 }
 
@@ -537,7 +542,7 @@ static void tbib_comp_timeout(struct tbib_conn *c, struct tbib_peer *peer,
 		tbib_comp_retry_exc(c, "no progress");
 		return;
 	}
-	tbib_comp_mark_old(c, rto, TBIB_LOST_TIMEOUT);
+	tbib_comp_mark_old(c, rto, TBIB_LOST_TIMEOUT, U32_MAX);
 	if (!c->tt->nlost && tbib_txtrack_probe(c->tt))
 		c->lost_why[c->tt->una & (TBIB_CONN_WIN - 1)] =
 			TBIB_LOST_TIMEOUT;
@@ -555,15 +560,19 @@ static void tbib_comp_timeout(struct tbib_conn *c, struct tbib_peer *peer,
  * fast retransmit needs a later packet on the lost one's rail to arrive;
  * when the lost packets were the last ones sent (the application waits
  * for their completions) none comes, and the retransmit timer (the QP's
- * IB timeout, often a second) would stall the QP.  Resend what has been
- * waiting for the probe time, once until the next progress; unlike a
- * timeout this does not count against retry_cnt.
+ * IB timeout, often a second) would stall the QP.  Resend the oldest of
+ * what has been waiting for the probe time, once until the next
+ * progress; unlike a timeout this does not count against retry_cnt.
+ * Only the oldest few: they hold up the cumulative ACK, and when the
+ * responder is merely slow (a VM without its CPU) resending the whole
+ * window would double its load just when it is behind.  The progress
+ * the oldest bring re-arms the probe for the rest.
  */
 static void tbib_comp_probe(struct tbib_conn *c, struct tbib_peer *peer,
 			    u64 pto)
 {
 	c->probed = true;
-	tbib_comp_mark_old(c, pto, TBIB_LOST_PROBE);
+	tbib_comp_mark_old(c, pto, TBIB_LOST_PROBE, TBIB_PTO_MAX_PKTS);
 	if (tbib_req_retransmit(c, peer, tbib_tx_budget, true) >=
 	    tbib_tx_budget)
 		tbib_conn_kick(c);
