@@ -49,12 +49,16 @@ void tbib_comp_progress(struct tbib_conn *c)
 }
 
 /*
- * Tail loss probe time: a few round trips without any progress.  The
+ * Tail loss probe time: two round trips without any progress.  The
  * round trip is measured from send to the ACK naming the packet as its
  * latest arrival, so it includes the rails' queues and the responder's
  * ACK coalescing; the floor keeps a scheduling hiccup of the VM or the
- * slowest of unequal rails from looking like a loss.  0: no probe (no
- * sample yet, or not before the retransmit timer anyway).
+ * slowest of unequal rails from looking like a loss.  No deviation term
+ * as in TCP's RTO: a probe resends only a few packets, so a spurious one
+ * costs little, while a late one stalls the QP for all of it (and a
+ * host that deschedules the responder now and then inflates the
+ * deviation to several round trips).  0: no probe (no sample yet, or
+ * not before the retransmit timer anyway).
  */
 static u64 tbib_comp_pto_ns(const struct tbib_conn *c, u64 rto)
 {
@@ -62,8 +66,7 @@ static u64 tbib_comp_pto_ns(const struct tbib_conn *c, u64 rto)
 
 	if (!c->srtt_ns)
 		return 0;
-	pto = max3(2 * c->srtt_ns, c->srtt_ns + 4 * c->rttvar_ns,
-		   (u64)TBIB_PTO_MIN_NS);
+	pto = max(2 * c->srtt_ns, (u64)TBIB_PTO_MIN_NS);
 	return pto < rto ? pto : 0;
 }
 
