@@ -103,7 +103,8 @@ static void tbib_spray_sync(struct tbib_peer *peer, struct tbib_tpeer *tp)
 	for (i = 0; i < pr->num; i++) {
 		rail = pr->rail[i];
 		s = tbib_spray_slot(rail);
-		if (s < 0)
+		/* not before the other end takes transport frames too */
+		if (s < 0 || !READ_ONCE(rail->peer_up))
 			continue;
 		present[s] = true;
 		old = rcu_dereference_protected(tp->rail[s],

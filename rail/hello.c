@@ -73,7 +73,9 @@ static void tbib_hello_send(struct tbib_rail *rail, u8 type, gfp_t gfp)
 	h->version = TBIB_FRAME_VERSION;
 	h->type = type;
 	h->len = cpu_to_be16(TBIB_HELLO_LEN);
-	h->caps = cpu_to_be32(TBIB_HELLO_CAP_CSUM);
+	h->caps = cpu_to_be32(TBIB_HELLO_CAP_CSUM | TBIB_HELLO_CAP_BOUND);
+	if (READ_ONCE(rail->oper_state) == TBIB_RAIL_STATE_UP)
+		h->flags = cpu_to_be32(TBIB_HELLO_F_BOUND);
 	h->guid = cpu_to_be64(dev->guid);
 	h->generation = cpu_to_be64(dev->generation);
 	spin_lock_irqsave(&rail->hello_lock, flags);
@@ -148,6 +150,15 @@ void tbib_hello_reset(struct tbib_rail *rail)
 	WRITE_ONCE(rail->dst_addr, rail->peer_mac);
 	WRITE_ONCE(rail->peer_link_mtu, 0);
 	WRITE_ONCE(rail->peer_rail_id, 0);
+	WRITE_ONCE(rail->peer_up, false);
+}
+
+/* Does HELLO @c say its sender takes transport frames on this link? */
+static bool tbib_hello_peer_bound(const struct tbib_hello_info *c)
+{
+	/* a peer that does not tell is taken at its word that it hears us */
+	return !(c->caps & TBIB_HELLO_CAP_BOUND) ||
+	       (c->flags & TBIB_HELLO_F_BOUND);
 }
 
 /* Binds @rail to the candidate @c that hears us; cfg lock held. */
@@ -179,6 +190,7 @@ static void tbib_hello_bind(struct tbib_rail *rail,
 	WRITE_ONCE(rail->peer_link_mtu, c->mtu);
 	WRITE_ONCE(rail->dst_addr, c->addr);
 	WRITE_ONCE(rail->hello_last_rx, jiffies);
+	WRITE_ONCE(rail->peer_up, tbib_hello_peer_bound(c));
 	rcu_assign_pointer(rail->peer, peer);
 	tbib_rail_set_state(rail, TBIB_RAIL_STATE_UP, TBIB_RAIL_WHY_BOUND);
 	/* Answer at once: the other end may still wait to hear its name. */
@@ -218,6 +230,8 @@ static void tbib_hello_handle(struct tbib_rail *rail,
 			WRITE_ONCE(rail->peer_link_mtu, c->mtu);
 			WRITE_ONCE(rail->dst_addr, c->addr);
 			WRITE_ONCE(rail->hello_last_rx, jiffies);
+			if (!rail->peer_up && tbib_hello_peer_bound(c))
+				tbib_rail_set_peer_up(rail);
 			return;
 		}
 	}
@@ -319,6 +333,7 @@ void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src)
 	info.rail_id = be32_to_cpu(h.rail_id);
 	info.mtu = be32_to_cpu(h.mtu);
 	info.caps = be32_to_cpu(h.caps);
+	info.flags = be32_to_cpu(h.flags);
 	info.rate_mbps = be64_to_cpu(h.rate_mbps);
 	info.heard_us = be64_to_cpu(h.seen_guid) == dev->guid &&
 			be64_to_cpu(h.seen_generation) == dev->generation;
@@ -339,7 +354,9 @@ void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src)
 		       info.lid == READ_ONCE(peer->lid) &&
 		       info.rail_id == READ_ONCE(rail->peer_rail_id) &&
 		       src == READ_ONCE(rail->dst_addr) &&
-		       info.mtu == READ_ONCE(rail->peer_link_mtu);
+		       info.mtu == READ_ONCE(rail->peer_link_mtu) &&
+		       (READ_ONCE(rail->peer_up) ||
+			!tbib_hello_peer_bound(&info));
 	}
 	if (fast) {
 		/* Keepalive of the bound peer: the only thing to do. */

@@ -17,7 +17,11 @@
  *            named in our HELLOs (seen_guid/seen_generation) and our
  *            destination.  When a HELLO of the candidate names us, both
  *            ends hear each other: bind (find/create the peer by GUID),
- *            go UP, answer at once so the other end binds too.
+ *            go UP, answer at once so the other end binds too.  An UP
+ *            rail takes transport frames at once but sends none until a
+ *            HELLO of the peer says it is bound too (TBIB_HELLO_F_BOUND):
+ *            the end that binds first would otherwise spray packets onto
+ *            a link whose other end still drops them.
  *   UP       HELLO every TBIB_HELLO_KEEPALIVE_MS as keepalive.  Down to
  *            PROBING after TBIB_HELLO_MISSES silent intervals, a BYE, a
  *            HELLO of the peer that no longer names us, or a new
@@ -57,13 +61,17 @@ struct tbib_hello {
 	__be32 lid;		/* sender's LID */
 	__be32 rail_id;		/* sender's id of this rail */
 	__be32 mtu;		/* largest tbib frame the sender accepts */
-	__be32 reserved;	/* 0 */
+	__be32 flags;		/* TBIB_HELLO_F_* */
 	__be64 rate_mbps;	/* sender's link rate */
 };
 
 #define TBIB_HELLO_LEN		64
 
 #define TBIB_HELLO_CAP_CSUM	(1U << 0)	/* can check CRC32C */
+#define TBIB_HELLO_CAP_BOUND	(1U << 1)	/* says TBIB_HELLO_F_BOUND */
+
+/* The sender is UP, bound to seen_guid on this link: it takes transport. */
+#define TBIB_HELLO_F_BOUND	(1U << 0)
 
 #define TBIB_HELLO_PROBE_MS	100
 #define TBIB_HELLO_KEEPALIVE_MS	250

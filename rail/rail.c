@@ -164,6 +164,16 @@ void tbib_rail_set_weight(struct tbib_rail *rail, u32 weight)
 	tbib_dev_port_event(rail->dev);
 }
 
+void tbib_rail_set_peer_up(struct tbib_rail *rail)
+{
+	lockdep_assert_held(&tbib_cfg_lock);
+	if (rail->peer_up || !tbib_rail_is_up(rail))
+		return;
+	WRITE_ONCE(rail->peer_up, true);
+	/* the port counted it when it bound: only the transport gains it */
+	tbib_transport_rail_changed(rail);
+}
+
 struct tbib_rail *tbib_rail_find(struct tbib_dev *dev, u32 id)
 {
 	struct tbib_rail *rail;

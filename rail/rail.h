@@ -56,6 +56,7 @@ struct tbib_hello_info {
 	u32 rail_id;
 	u32 mtu;
 	u32 caps;
+	u32 flags;			/* TBIB_HELLO_F_* */
 	bool heard_us;			/* it names our GUID and generation */
 };
 
@@ -115,6 +116,8 @@ struct tbib_rail {
 					 * 0: broadcast.  Where xmit sends. */
 	u32 peer_rail_id;		/* the peer's id of this link */
 	u32 peer_link_mtu;		/* MTU the peer announced, 0: unknown */
+	bool peer_up;			/* UP and the peer is bound too: the
+					 * rail carries transport frames */
 
 	/* handshake (rail/hello.c) */
 	struct timer_list hello_timer;
@@ -202,6 +205,8 @@ void tbib_rail_set_admin(struct tbib_rail *rail, bool up);
 void tbib_rail_set_mtu(struct tbib_rail *rail, u32 mtu);
 void tbib_rail_set_rate(struct tbib_rail *rail, u64 mbps);
 void tbib_rail_set_weight(struct tbib_rail *rail, u32 weight);
+/* The UP rail's peer said it is bound too: use it for transport. */
+void tbib_rail_set_peer_up(struct tbib_rail *rail);
 /*
  * Moves the oper state, updating counters, peer binding and the port;
  * @why is an enum tbib_rail_why.

@@ -94,6 +94,10 @@ sequence() {
 	wait_state tbib0 va2 none
 	wait_state tbib1 vb2 none
 	carry 1 "3" "0 1 2"
+	# (a frame already queued to a rail's end when its link went down is
+	# dropped there as not from its peer: only what came after counts)
+	local drops0
+	drops0=$(xport_rail_ctrs rx_drop_peer)
 
 	log "add va2 back: new veth + rail add"
 	veth_add va2 vb2
@@ -114,6 +118,15 @@ sequence() {
 	wait_state tbib0 va0 up
 	wait_state tbib1 vb0 up
 	carry 1 "0 1 2 3" ""
+	# A rail carries transport frames only once both ends have bound it:
+	# while the rails came back, none dropped any as "not from my peer"
+	# (the end that binds first used to spray onto the one still probing).
+	local drops
+	drops=$( { echo "$drops0" | sed 's/^/0 /'; xport_rail_ctrs rx_drop_peer | sed 's/^/1 /'; } |
+		awk '$1 == 0 { b[$2 "/" $3] = $4; next }
+		     $4 - b[$2 "/" $3] != 0 { printf " %s/%s:+%d", $2, $3, $4 - b[$2 "/" $3] }')
+	[ -z "$drops" ] || { dump; fail "frames dropped by rails not bound yet:$drops"; }
+	log "no rail dropped a frame as not from its peer while the rails came back"
 }
 
 # int_start NAME PORT SECONDS [ARGS...]: integrity server (tbib1) and
