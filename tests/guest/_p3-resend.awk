@@ -14,6 +14,8 @@
 #   timeout T, other (why/old rail:count) ...
 # and, when the trace has tbib_tx events (data frames only), the frames
 # sent per 50 ms from 100 ms before the rail went down to 1 s after.
+# One line per rail of DEV coming up, with the resends of the second
+# after by why/old rail, and the frames sent per 50 ms and per rail.
 
 match($0, /[0-9]+\.[0-9]+: tbib_(tx|retransmit|rail_state): /) {
 	s = substr($0, RSTART, RLENGTH)
@@ -23,11 +25,13 @@ match($0, /[0-9]+\.[0-9]+: tbib_(tx|retransmit|rail_state): /) {
 	if (s ~ /tbib_tx/) {
 		nt++
 		TT[nt] = t
+		x = $0; sub(/.* rail=/, "", x); sub(/ .*/, "", x); TR[nt] = x
 		next
 	}
 	if (s ~ /rail_state/) {
-		if ($0 !~ / old=up /) next
+		if ($0 !~ / old=up / && $0 !~ / new=up /) next
 		nd++
+		DU[nd] = ($0 ~ / new=up /)
 		DT[nd] = t
 		x = $0; sub(/.* rail=/, "", x); sub(/ .*/, "", x); DR[nd] = x
 		x = $0; sub(/.* link=/, "", x); sub(/ .*/, "", x); DL[nd] = x
@@ -44,6 +48,10 @@ match($0, /[0-9]+\.[0-9]+: tbib_(tx|retransmit|rail_state): /) {
 END {
 	for (k = 1; k <= nd; k++) {
 		te = DT[k]
+		if (DU[k]) {
+			up_line(k)
+			continue
+		}
 		own = 0; fast = 0; tmo = 0; first = -1; last = -1
 		split("", oth)
 		for (j = 1; j <= nr; j++) {
@@ -74,4 +82,31 @@ END {
 		for (j = 0; j < 22; j++) x = x " " (b[j] + 0)
 		printf "p3 sender %s: data frames sent per 50 ms from -100 ms:%s\n", rep, x
 	}
+}
+
+# A rail coming up: what the sender resent and sent where in the second
+# after (the new rail should take its share at once).
+function up_line(k,    te, j, x, w, b, r) {
+	te = DT[k]
+	split("", w)
+	for (j = 1; j <= nr; j++)
+		if (RT[j] >= te && RT[j] <= te + 1)
+			w[RW[j] "/" RO[j]]++
+	x = ""
+	for (j in w) x = x " " j ":" w[j]
+	printf "p3 sender %s: rail %s (%s) ->up why=%s at %.3f s; resends in the next second (why/old rail:count):%s\n", \
+		rep, DR[k], DL[k], DW[k], te - t0, (x == "") ? " none" : x
+	if (!nt) return
+	split("", b); split("", r)
+	for (j = 1; j <= nt; j++) {
+		if (TT[j] < te - 0.1 || TT[j] >= te + 1) continue
+		b[int((TT[j] - te + 0.1) / 0.05)]++
+		if (TT[j] >= te) r[TR[j]]++
+	}
+	x = ""
+	for (j = 0; j < 22; j++) x = x " " (b[j] + 0)
+	printf "p3 sender %s: data frames sent per 50 ms from -100 ms:%s; in the second after, per rail:", rep, x
+	x = ""
+	for (j in r) x = x " " j ":" r[j]
+	print (x == "") ? " none" : x
 }
