@@ -264,8 +264,22 @@ p3_retrans() {
 		awk -F: -v f0="$1" -v t0="$2" '/"retrans_fast"/ { f += $2 }
 			/"retrans_timeout"/ { t += $2 } END { print f - f0, t - t0 }'
 }
+# p3_watchdog PID: if the receiver's run outlives its time, say where
+# every task is (the run itself is left to its timeout)
+p3_watchdog() {
+	local p
+	sleep $((P3_D + 30))
+	kill -0 "$1" 2>/dev/null || return 0
+	log "part 3: the receiver's ib_write_bw still runs $((P3_D + 30)) s after its start; tasks:"
+	ps -eo pid,stat,wchan:32,args | grep -v ' \[.*\]$'
+	for p in $(pgrep ib_write_bw); do
+		echo "--- /proc/$p/stack"
+		cat /proc/$p/stack 2>/dev/null
+	done
+	echo w >/proc/sysrq-trigger 2>/dev/null
+}
 part3() {
-	local rep rc spid l v v2 rf rt rf0 rt0
+	local rep rc spid wpid l v v2 rf rt rf0 rt0
 	plan p3 ib_write_bw tbib 65536 1 4 failover bw_MBps
 	if [ $TBIB_OK = 1 ]; then
 		unshape_all
@@ -283,10 +297,14 @@ part3() {
 			timeout $((P3_D + 60)) ib_write_bw $(devargs tbib) $PT_ARGS $PT_BW_ARGS -p $B_PORT -s 65536 -t "$(bw_depth 65536 1)" -D "$P3_D" -f 1 \
 				>$B_DIR/cell.log 2>&1 &
 			spid=$!
+			p3_watchdog $spid &
+			wpid=$!
 			p3_trace_on tbib_rx tbib_rail_state || log "part 3: no ftrace, no stall figures"
 			p3_server_loop "$rep" $spid
 			wait $spid
 			rc=$?
+			kill $wpid 2>/dev/null
+			wait $wpid 2>/dev/null
 			cat $B_DIR/p3.tl
 			p3_trace_off "$rep" _p3-stall.awk
 			tbibctl -s rail show tbib0
