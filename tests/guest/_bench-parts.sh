@@ -264,19 +264,31 @@ p3_retrans() {
 		awk -F: -v f0="$1" -v t0="$2" '/"retrans_fast"/ { f += $2 }
 			/"retrans_timeout"/ { t += $2 } END { print f - f0, t - t0 }'
 }
-# p3_watchdog PID: if the receiver's run outlives its time, say where
-# every task is (the run itself is left to its timeout)
+# p3_watchdog PID: if the receiver's run outlives its time, say where its
+# ib_write_bw is and what the connections are doing, before and after its
+# timeout's signal (the run itself is left to that timeout)
+p3_tasks() {
+	local d p
+	for d in /proc/[0-9]*; do
+		read -r p <"$d/comm" 2>/dev/null || continue
+		[ "$p" = ib_write_bw ] || continue
+		echo "--- ${d#/proc/} $(awk '{ print "state", $3 }' "$d/stat" 2>/dev/null) wchan $(cat "$d/wchan" 2>/dev/null)"
+		cat "$d/stack" 2>/dev/null
+	done
+	[ -d /sys/kernel/debug/tbib ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	cat /sys/kernel/debug/tbib/conns 2>/dev/null
+	echo w >/proc/sysrq-trigger 2>/dev/null
+}
 p3_watchdog() {
-	local p
 	sleep $((P3_D + 30))
 	kill -0 "$1" 2>/dev/null || return 0
-	log "part 3: the receiver's ib_write_bw still runs $((P3_D + 30)) s after its start; tasks:"
-	ps -eo pid,stat,wchan:32,args | grep -v ' \[.*\]$'
-	for p in $(pgrep ib_write_bw); do
-		echo "--- /proc/$p/stack"
-		cat /proc/$p/stack 2>/dev/null
-	done
-	echo w >/proc/sysrq-trigger 2>/dev/null
+	log "part 3: the receiver's ib_write_bw still runs $((P3_D + 30)) s after its start"
+	p3_tasks
+	sleep 35
+	kill -0 "$1" 2>/dev/null || return 0
+	log "part 3: ... and 5 s after its timeout's signal (every task's stack on the console)"
+	p3_tasks
+	echo t >/proc/sysrq-trigger 2>/dev/null
 }
 part3() {
 	local rep rc spid wpid l v v2 rf rt rf0 rt0
