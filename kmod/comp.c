@@ -70,10 +70,16 @@ static u64 tbib_comp_pto_ns(const struct tbib_conn *c, u64 rto)
 	return pto < rto ? pto : 0;
 }
 
-/* How long until the timer should look again. */
+/*
+ * How long until the timer should look again.  At the probe's pace also
+ * after a probe: the progress the resent packets bring makes the next
+ * probe due one probe time later, and the timer, already queued, would
+ * otherwise hold it back until its next tick (rto / 4, 268 ms with the
+ * perftest default timeout).
+ */
 static u64 tbib_comp_tick_ns(const struct tbib_conn *c, u64 rto)
 {
-	u64 pto = c->probed ? 0 : tbib_comp_pto_ns(c, rto);
+	u64 pto = tbib_comp_pto_ns(c, rto);
 	u64 tick = rto / 4;
 
 	if (pto)
@@ -86,7 +92,7 @@ void tbib_comp_arm_rto(struct tbib_conn *c)
 	u64 rto = tbib_conn_rto_ns(c), first = rto;
 
 	/* in bulk transfers the timer stays armed: this is the first tick */
-	if (!c->probed && tbib_comp_pto_ns(c, rto))
+	if (tbib_comp_pto_ns(c, rto))
 		first = tbib_comp_tick_ns(c, rto);
 	if (!hrtimer_is_queued(&c->rto_timer))
 		hrtimer_start(&c->rto_timer, ns_to_ktime(first),
@@ -510,19 +516,19 @@ static void tbib_comp_retry_exc(struct tbib_conn *c, const char *why)
 }
 
 /*
- * Up to @max of the packets in flight that were sent a whole period ago
- * are lost, oldest first; what went out later (a retransmission, new
+ * Up to @limit of the packets in flight that were sent a whole period
+ * ago are lost, lowest PSN first; what went out later (a retransmission, new
  * packets) gets its own period.
  */
 static void tbib_comp_mark_old(struct tbib_conn *c, u64 rto, u8 why,
-			       u32 max)
+			       u32 limit)
 {
 	struct tbib_txtrack *tt = c->tt;
 	struct tbib_txtrack_info info;
 	u64 now = ktime_get_ns();
 	u32 psn;
 
-	for (psn = tt->una; psn != tt->nxt && max;
+	for (psn = tt->una; psn != tt->nxt && limit;
 	     psn = tbib_psn_add(psn, 1)) {
 		if (tbib_txtrack_get(tt, psn, &info) ||
 		    !(info.flags & TBIB_TXT_LINKED))
@@ -530,7 +536,7 @@ static void tbib_comp_mark_old(struct tbib_conn *c, u64 rto, u8 why,
 		if (now - c->sent_ns[psn & (TBIB_CONN_WIN - 1)] >= rto &&
 		    !tbib_txtrack_mark_lost(tt, psn)) {
 			c->lost_why[psn & (TBIB_CONN_WIN - 1)] = why;
-			max--;
+			limit--;
 		}
 	}
 }
@@ -569,7 +575,8 @@ static void tbib_comp_timeout(struct tbib_conn *c, struct tbib_peer *peer,
  * Only the oldest few: they hold up the cumulative ACK, and when the
  * responder is merely slow (a VM without its CPU) resending the whole
  * window would double its load just when it is behind.  The progress
- * the oldest bring re-arms the probe for the rest.
+ * the oldest bring makes the next probe due for the rest (the timer
+ * keeps ticking at the probe's pace, see tbib_comp_tick_ns()).
  */
 static void tbib_comp_probe(struct tbib_conn *c, struct tbib_peer *peer,
 			    u64 pto)

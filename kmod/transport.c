@@ -370,7 +370,8 @@ void tbib_transport_rail_changed(struct tbib_rail *rail)
 
 	/*
 	 * Down: what was in flight on it is lost, resend it on the others
-	 * now.  Up (or a new weight): stalled QPs may go on.
+	 * now.  Up, confirmed by the peer, or a new weight: stalled QPs may
+	 * go on.
 	 */
 	mutex_lock(&tbib_conns_lock);
 	list_for_each_entry(c, &tbib_conns, node) {
