@@ -74,7 +74,7 @@ static void tbib_hello_send(struct tbib_rail *rail, u8 type, gfp_t gfp)
 	h->type = type;
 	h->len = cpu_to_be16(TBIB_HELLO_LEN);
 	h->caps = cpu_to_be32(TBIB_HELLO_CAP_CSUM | TBIB_HELLO_CAP_BOUND);
-	if (READ_ONCE(rail->oper_state) == TBIB_RAIL_STATE_UP)
+	if (tbib_rail_is_up(rail))
 		h->flags = cpu_to_be32(TBIB_HELLO_F_BOUND);
 	h->guid = cpu_to_be64(dev->guid);
 	h->generation = cpu_to_be64(dev->generation);
@@ -230,7 +230,7 @@ static void tbib_hello_handle(struct tbib_rail *rail,
 			WRITE_ONCE(rail->peer_link_mtu, c->mtu);
 			WRITE_ONCE(rail->dst_addr, c->addr);
 			WRITE_ONCE(rail->hello_last_rx, jiffies);
-			if (!rail->peer_up && tbib_hello_peer_bound(c))
+			if (tbib_hello_peer_bound(c))
 				tbib_rail_set_peer_up(rail);
 			return;
 		}
