@@ -76,6 +76,25 @@ sampler_stop() {
 		"/tmp/$1.samples"
 }
 
+# rail_trace_on / rail_trace_off: the rails' state changes in between
+# (tbib_rail_state events), printed when they are stopped
+RT=/sys/kernel/tracing
+rail_trace_on() {
+	[ -d $RT/events ] || mount -t tracefs nodev $RT 2>/dev/null || RT=/sys/kernel/debug/tracing
+	[ -f $RT/events/tbib/tbib_rail_state/enable ] || return 0
+	echo 0 >$RT/tracing_on
+	echo >$RT/trace
+	echo 1 >$RT/events/tbib/tbib_rail_state/enable
+	echo 1 >$RT/tracing_on
+}
+rail_trace_off() {
+	[ -f $RT/events/tbib/tbib_rail_state/enable ] || return 0
+	echo 0 >$RT/tracing_on
+	echo 0 >$RT/events/tbib/tbib_rail_state/enable
+	echo "--- rail state changes"
+	grep -oE '[0-9]+\.[0-9]+: tbib_rail_state: .*' $RT/trace
+}
+
 # The failover sequence of steps 1 and 3, with traffic running.
 sequence() {
 	traffic
@@ -98,6 +117,7 @@ sequence() {
 	# dropped there as not from its peer: only what came after counts)
 	local drops0
 	drops0=$(xport_rail_ctrs rx_drop_peer)
+	rail_trace_on
 
 	log "add va2 back: new veth + rail add"
 	veth_add va2 vb2
@@ -125,6 +145,7 @@ sequence() {
 	drops=$( { echo "$drops0" | sed 's/^/0 /'; xport_rail_ctrs rx_drop_peer | sed 's/^/1 /'; } |
 		awk '$1 == 0 { b[$2 "/" $3] = $4; next }
 		     $4 - b[$2 "/" $3] != 0 { printf " %s/%s:+%d", $2, $3, $4 - b[$2 "/" $3] }')
+	rail_trace_off
 	[ -z "$drops" ] || { dump; fail "frames dropped by rails not bound yet:$drops"; }
 	log "no rail dropped a frame as not from its peer while the rails came back"
 }
