@@ -104,7 +104,7 @@ static void tbib_spray_sync(struct tbib_peer *peer, struct tbib_tpeer *tp)
 		rail = pr->rail[i];
 		s = tbib_spray_slot(rail);
 		/* not before the other end takes transport frames too */
-		if (s < 0 || !READ_ONCE(rail->peer_up))
+		if (s < 0 || !rail->peer_up)
 			continue;
 		present[s] = true;
 		old = rcu_dereference_protected(tp->rail[s],

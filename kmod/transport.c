@@ -358,7 +358,8 @@ drop:
 
 void tbib_transport_rail_changed(struct tbib_rail *rail)
 {
-	bool down = rail->dead || !tbib_rail_is_up(rail);
+	bool down = rail->dead || !tbib_rail_is_up(rail) ||
+		    !rail->peer_up;
 	struct tbib_conn *c;
 	int slot;
 

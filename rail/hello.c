@@ -73,14 +73,17 @@ static void tbib_hello_send(struct tbib_rail *rail, u8 type, gfp_t gfp)
 	h->version = TBIB_FRAME_VERSION;
 	h->type = type;
 	h->len = cpu_to_be16(TBIB_HELLO_LEN);
-	h->caps = cpu_to_be32(TBIB_HELLO_CAP_CSUM | TBIB_HELLO_CAP_BOUND);
-	if (tbib_rail_is_up(rail))
-		h->flags = cpu_to_be32(TBIB_HELLO_F_BOUND);
+	h->caps = cpu_to_be32(TBIB_HELLO_CAP_CSUM | TBIB_HELLO_CAP_BOUND |
+			      TBIB_HELLO_CAP_SEQ);
 	h->guid = cpu_to_be64(dev->guid);
 	h->generation = cpu_to_be64(dev->generation);
+	/* the number orders what the frame reports: take them together */
 	spin_lock_irqsave(&rail->hello_lock, flags);
+	if (tbib_rail_is_up(rail))
+		h->flags = cpu_to_be32(TBIB_HELLO_F_BOUND);
 	h->seen_guid = cpu_to_be64(rail->seen_guid);
 	h->seen_generation = cpu_to_be64(rail->seen_gen);
+	h->seq = cpu_to_be32(++rail->tx_seq);
 	spin_unlock_irqrestore(&rail->hello_lock, flags);
 	h->lid = cpu_to_be32(READ_ONCE(dev->lid));
 	h->rail_id = cpu_to_be32(rail->id);
@@ -230,8 +233,18 @@ static void tbib_hello_handle(struct tbib_rail *rail,
 			WRITE_ONCE(rail->peer_link_mtu, c->mtu);
 			WRITE_ONCE(rail->dst_addr, c->addr);
 			WRITE_ONCE(rail->hello_last_rx, jiffies);
-			if (tbib_hello_peer_bound(c))
-				tbib_rail_set_peer_up(rail);
+			if (tbib_hello_peer_bound(c)) {
+				tbib_rail_set_peer_up(rail, true);
+			} else if (rail->peer_up) {
+				/*
+				 * It went back to probing and found us again
+				 * (its HELLO that did not name us was lost):
+				 * stop sending until it binds, and name it now
+				 * so it does.
+				 */
+				tbib_rail_set_peer_up(rail, false);
+				tbib_hello_kick(rail);
+			}
 			return;
 		}
 	}
@@ -300,15 +313,43 @@ static bool tbib_hello_parse(struct sk_buff *skb, struct tbib_hello *h)
 {
 	unsigned int len;
 
-	if (skb->len < TBIB_HELLO_LEN ||
-	    skb_copy_bits(skb, 0, h, TBIB_HELLO_LEN))
+	memset(h, 0, sizeof(*h));
+	if (skb->len < TBIB_HELLO_MIN_LEN ||
+	    skb_copy_bits(skb, 0, h, min_t(unsigned int, skb->len, sizeof(*h))))
 		return false;
 	len = be16_to_cpu(h->len);
-	if (len < TBIB_HELLO_LEN || len > skb->len)
+	if (len < TBIB_HELLO_MIN_LEN || len > skb->len)
+		return false;
+	/* fields past the frame's own length are padding, not ours */
+	if (len < sizeof(*h))
+		memset((u8 *)h + len, 0, sizeof(*h) - len);
+	if ((be32_to_cpu(h->caps) & TBIB_HELLO_CAP_SEQ) && len < TBIB_HELLO_LEN)
 		return false;
 	if (!h->guid || !be32_to_cpu(h->mtu))
 		return false;
 	return true;
+}
+
+/*
+ * Is @info not newer than the last numbered frame taken from the same
+ * rail of the same peer instance?  Records it if it is newer.  Called
+ * with hello_lock held, in the section that also stores the frame for the
+ * work, so the work always sees the newest.
+ */
+static bool tbib_hello_stale(struct tbib_rail *rail,
+			     const struct tbib_hello_info *info)
+{
+	if (!(info->caps & TBIB_HELLO_CAP_SEQ))
+		return false;
+	if (rail->rx_seq_guid == info->guid && rail->rx_seq_gen == info->gen &&
+	    rail->rx_seq_rail == info->rail_id &&
+	    (s32)(info->seq - rail->rx_seq) <= 0)
+		return true;
+	rail->rx_seq_guid = info->guid;
+	rail->rx_seq_gen = info->gen;
+	rail->rx_seq_rail = info->rail_id;
+	rail->rx_seq = info->seq;
+	return false;
 }
 
 void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src)
@@ -334,6 +375,7 @@ void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src)
 	info.mtu = be32_to_cpu(h.mtu);
 	info.caps = be32_to_cpu(h.caps);
 	info.flags = be32_to_cpu(h.flags);
+	info.seq = be32_to_cpu(h.seq);
 	info.rate_mbps = be64_to_cpu(h.rate_mbps);
 	info.heard_us = be64_to_cpu(h.seen_guid) == dev->guid &&
 			be64_to_cpu(h.seen_generation) == dev->generation;
@@ -344,7 +386,6 @@ void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src)
 		tbib_stat_inc(&rail->stats, TBIB_A_STATS_RX_DROP_PEER);
 		goto out;
 	}
-	tbib_stat_inc(&rail->stats, TBIB_A_STATS_PROBES_RX);
 
 	if (READ_ONCE(rail->oper_state) == TBIB_RAIL_STATE_UP) {
 		peer = rcu_dereference(rail->peer);
@@ -355,17 +396,19 @@ void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src)
 		       info.rail_id == READ_ONCE(rail->peer_rail_id) &&
 		       src == READ_ONCE(rail->dst_addr) &&
 		       info.mtu == READ_ONCE(rail->peer_link_mtu) &&
-		       (READ_ONCE(rail->peer_up) ||
-			!tbib_hello_peer_bound(&info));
+		       READ_ONCE(rail->peer_up) == tbib_hello_peer_bound(&info);
+	}
+
+	spin_lock(&rail->hello_lock);
+	if (tbib_hello_stale(rail, &info)) {
+		spin_unlock(&rail->hello_lock);
+		tbib_stat_inc(&rail->stats, TBIB_A_STATS_RX_DROP_STALE);
+		goto out;
 	}
 	if (fast) {
 		/* Keepalive of the bound peer: the only thing to do. */
 		WRITE_ONCE(rail->hello_last_rx, jiffies);
-		goto out;
-	}
-
-	spin_lock(&rail->hello_lock);
-	if (type == TBIB_CTL_BYE) {
+	} else if (type == TBIB_CTL_BYE) {
 		rail->bye = info;
 		rail->hello_pending |= TBIB_HELLO_PENDING_BYE;
 	} else {
@@ -373,7 +416,9 @@ void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src)
 		rail->hello_pending |= TBIB_HELLO_PENDING_HELLO;
 	}
 	spin_unlock(&rail->hello_lock);
-	schedule_work(&rail->hello_work);
+	tbib_stat_inc(&rail->stats, TBIB_A_STATS_PROBES_RX);
+	if (!fast)
+		schedule_work(&rail->hello_work);
 out:
 	kfree_skb(skb);
 }

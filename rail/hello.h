@@ -21,7 +21,8 @@
  *            rail takes transport frames at once but sends none until a
  *            HELLO of the peer says it is bound too (TBIB_HELLO_F_BOUND):
  *            the end that binds first would otherwise spray packets onto
- *            a link whose other end still drops them.
+ *            a link whose other end still drops them.  It stops again
+ *            when a HELLO that names us says the peer is not bound.
  *   UP       HELLO every TBIB_HELLO_KEEPALIVE_MS as keepalive.  Down to
  *            PROBING after TBIB_HELLO_MISSES silent intervals, a BYE, a
  *            HELLO of the peer that no longer names us, or a new
@@ -29,6 +30,15 @@
  *            and all its rails are dropped first).
  *   BYE      sent when a rail is deleted or set admin down, so the peer
  *            fails over at once instead of waiting for the timeout.
+ *
+ * Order: HELLOs and BYEs carry a per-rail sequence number
+ * (TBIB_HELLO_CAP_SEQ), taken together with the state they report.  Two
+ * of them can still reach the peer in the other order (the probe timer
+ * and a state change send from different CPUs), and a late HELLO saying
+ * "I do not hear you" would make a freshly bound rail re-probe while the
+ * other end sprays onto it.  A receiver drops a control frame that is not
+ * newer than the last one it took from the same sender's rail
+ * (rx_drop_stale).
  */
 #ifndef TBIB_HELLO_H
 #define TBIB_HELLO_H
@@ -63,12 +73,17 @@ struct tbib_hello {
 	__be32 mtu;		/* largest tbib frame the sender accepts */
 	__be32 flags;		/* TBIB_HELLO_F_* */
 	__be64 rate_mbps;	/* sender's link rate */
+	/* from here on only with TBIB_HELLO_CAP_SEQ */
+	__be32 seq;		/* +1 per frame the sender's rail sends */
+	__be32 reserved;	/* 0 */
 };
 
-#define TBIB_HELLO_LEN		64
+#define TBIB_HELLO_LEN		72	/* what we send */
+#define TBIB_HELLO_MIN_LEN	64	/* senders without TBIB_HELLO_CAP_SEQ */
 
 #define TBIB_HELLO_CAP_CSUM	(1U << 0)	/* can check CRC32C */
 #define TBIB_HELLO_CAP_BOUND	(1U << 1)	/* says TBIB_HELLO_F_BOUND */
+#define TBIB_HELLO_CAP_SEQ	(1U << 2)	/* numbers its frames (seq) */
 
 /* The sender is UP, bound to seen_guid on this link: it takes transport. */
 #define TBIB_HELLO_F_BOUND	(1U << 0)

@@ -164,13 +164,16 @@ void tbib_rail_set_weight(struct tbib_rail *rail, u32 weight)
 	tbib_dev_port_event(rail->dev);
 }
 
-void tbib_rail_set_peer_up(struct tbib_rail *rail)
+void tbib_rail_set_peer_up(struct tbib_rail *rail, bool up)
 {
 	lockdep_assert_held(&tbib_cfg_lock);
-	if (rail->peer_up || !tbib_rail_is_up(rail))
+	if (rail->peer_up == up || !tbib_rail_is_up(rail))
 		return;
-	WRITE_ONCE(rail->peer_up, true);
-	/* the port counted it when it bound: only the transport gains it */
+	WRITE_ONCE(rail->peer_up, up);
+	/*
+	 * The port counts the rail while it is bound: only the transport
+	 * gains it, or loses it (what was in flight on it is resent).
+	 */
 	tbib_transport_rail_changed(rail);
 }
 

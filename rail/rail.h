@@ -57,6 +57,7 @@ struct tbib_hello_info {
 	u32 mtu;
 	u32 caps;
 	u32 flags;			/* TBIB_HELLO_F_* */
+	u32 seq;			/* with TBIB_HELLO_CAP_SEQ */
 	bool heard_us;			/* it names our GUID and generation */
 };
 
@@ -129,6 +130,12 @@ struct tbib_rail {
 	struct tbib_hello_info bye;	/* latest BYE */
 	u64 seen_guid;			/* who our HELLOs say we hear */
 	u64 seen_gen;
+	u32 tx_seq;			/* of the last HELLO or BYE sent */
+	/* the newest numbered HELLO or BYE taken: whose, and its seq */
+	u64 rx_seq_guid;		/* 0: none yet */
+	u64 rx_seq_gen;
+	u32 rx_seq_rail;
+	u32 rx_seq;
 
 	struct tbib_stats stats;
 	void *transport;		/* owned by the transport code */
@@ -205,8 +212,8 @@ void tbib_rail_set_admin(struct tbib_rail *rail, bool up);
 void tbib_rail_set_mtu(struct tbib_rail *rail, u32 mtu);
 void tbib_rail_set_rate(struct tbib_rail *rail, u64 mbps);
 void tbib_rail_set_weight(struct tbib_rail *rail, u32 weight);
-/* The UP rail's peer said it is bound too: use it for transport. */
-void tbib_rail_set_peer_up(struct tbib_rail *rail);
+/* The UP rail's peer says it is bound too (@up), or no longer is. */
+void tbib_rail_set_peer_up(struct tbib_rail *rail, bool up);
 /*
  * Moves the oper state, updating counters, peer binding and the port;
  * @why is an enum tbib_rail_why.

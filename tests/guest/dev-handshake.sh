@@ -7,6 +7,8 @@
 #    cleared by `dev set lid`, which the peer learns (PEER_SET);
 #  - a configured peer MAC: a wrong one never binds, the right one does;
 #  - admin down on one side: the other side re-probes at once (BYE);
+#  - a HELLO replayed after the rail bound is dropped as stale, the rail
+#    stays UP;
 #  - carrier loss: DOWN on both sides; back up: UP again;
 #  - MTU change reaches the rail;
 #  - keepalives lost (netem 100% loss one way): both sides leave UP;
@@ -68,6 +70,8 @@ check tbibctl rail set tbib0 va1 state down
 wait_state tbib1 vb1 probing 5
 t1=$(ms)
 log "peer noticed after $((t1 - t0)) ms"
+# a HELLO of tbib1 that does not name tbib0 (it re-probes), for later
+hello=$(rail-capture va1 01 5) || fail "no HELLO of tbib1 on va1"
 # through a BYE: the keepalive timeout (which logs "silent") never fired
 silent() { dmesg | grep -c "tbib1: rail 2: peer .* silent"; }
 assert_eq "$(silent)" 0 "peer noticed admin down by timeout, not by BYE"
@@ -75,6 +79,19 @@ assert_eq "$(rail_state tbib0 va1)" down
 check tbibctl rail set tbib0 va1 state up
 wait_state tbib0 va1 up 10
 wait_state tbib1 vb1 up 10
+
+log "a late HELLO: older than what the peer has sent since, dropped"
+# Two HELLOs can cross (the probe timer and a state change send from
+# different CPUs); a late one saying "I do not hear you" used to make a
+# rail that had just bound re-probe while the other end sent onto it.
+rctr() { jfield "$(tbibctl -j -s rail show tbib0 va1)" "$1"; }
+down0=$(rctr rail_down) stale0=$(rctr rx_drop_stale)
+check rail-inject vb1 "$(cat /sys/class/net/va1/address)" "${hello%% *}"
+wait_until 5 sh -c "[ \$(tbibctl -j -s rail show tbib0 va1 | grep -oE '\"rx_drop_stale\": ?[0-9]+' | grep -oE '[0-9]+\$') -gt $stale0 ]" ||
+	fail "the late HELLO was not dropped as stale: $(tbibctl -s rail show tbib0 va1)"
+sleep 0.5
+assert_eq "$(rail_state tbib0 va1)" up "a late HELLO took the rail out of UP"
+assert_eq "$(rctr rail_down)" "$down0" "a late HELLO took the rail down"
 
 log "carrier"
 check ip link set vb1 down
@@ -124,15 +141,17 @@ mal0=$(cat $hw/rx_drop_malformed) peer0=$(cat $hw/rx_drop_peer)
 mac0=$(cat /sys/class/net/va0/address)
 z60=$(printf '%0120d' 0)
 # version 2; one byte; a bare HELLO header; a HELLO claiming 0xffff
-# bytes; an unknown control type; a HELLO with GUID 0; then, from a
-# forged source address, a transport frame and a HELLO naming our GUID
+# bytes; an unknown control type; a HELLO with GUID 0; a HELLO that says
+# it is numbered (caps bit 2) but is too short for the number; then, from
+# a forged source address, a transport frame and a HELLO naming our GUID
 check rail-inject vb0 "$mac0" 0201 01 0101 "0101ffff$z60" "0103$z60" "01010040$z60" \
+	"0101004000000004""0200000000000b01""0000000000000001""00000000000000000000000000000000""0000002100000001000005dc000000000000000000002710" \
 	src=02:00:00:00:00:77 "0110$z60" \
 	"0101004000000001""0200000000000a01""0000000000000001""00000000000000000000000000000000""0000002000000001000005dc000000000000000000002710"
 sleep 1
 mal1=$(cat $hw/rx_drop_malformed) peer1=$(cat $hw/rx_drop_peer)
 log "malformed drops $mal0 -> $mal1, foreign $peer0 -> $peer1"
-assert_ge "$mal1" "$((mal0 + 6))" "garbage frames counted as malformed"
+assert_ge "$mal1" "$((mal0 + 7))" "garbage frames counted as malformed"
 assert_ge "$peer1" "$((peer0 + 2))" "foreign frames counted"
 log "random frames"
 check rail-inject vb0 "$mac0" random 20000 7
