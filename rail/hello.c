@@ -263,6 +263,14 @@ static void tbib_hello_handle(struct tbib_rail *rail,
 		tbib_hello_kick(rail);	/* tell it at once that we hear it */
 }
 
+/* Do @a and @b both carry numbers of the same rail, @a the newer? */
+static bool tbib_hello_newer(const struct tbib_hello_info *a,
+			     const struct tbib_hello_info *b)
+{
+	return (a->caps & b->caps & TBIB_HELLO_CAP_SEQ) &&
+	       a->rail_id == b->rail_id && (s32)(a->seq - b->seq) > 0;
+}
+
 static void tbib_hello_work(struct work_struct *work)
 {
 	struct tbib_rail *rail = container_of(work, struct tbib_rail,
@@ -290,8 +298,9 @@ static void tbib_hello_work(struct work_struct *work)
 		tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING,
 				    TBIB_RAIL_WHY_BYE);
 		peer = NULL;
-		/* A HELLO of the same instance queued before its BYE is stale. */
-		if (cand.guid == bye.guid && cand.gen == bye.gen)
+		/* A HELLO of the same instance sent before its BYE is stale. */
+		if (cand.guid == bye.guid && cand.gen == bye.gen &&
+		    !tbib_hello_newer(&cand, &bye))
 			pending &= ~TBIB_HELLO_PENDING_HELLO;
 	}
 	if ((pending & TBIB_HELLO_PENDING_TIMEOUT) && peer &&
