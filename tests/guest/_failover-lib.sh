@@ -76,21 +76,28 @@ sampler_stop() {
 		"/tmp/$1.samples"
 }
 
-# rail_trace_on / rail_trace_off: the rails' state changes in between
-# (tbib_rail_state events), printed when they are stopped
+# rail_trace_setup, then rail_trace_on / rail_trace_off: the rails' state
+# changes in between (tbib_rail_state events), printed when they are
+# stopped.  The event is enabled once, before any traffic: enabling or
+# disabling one patches kernel text (the sched_switch hook that records
+# task names goes with the last event), and under TCG with both vCPUs busy
+# that froze the guest twice in 9 runs (one vCPU taking int3 at the patch
+# site in __schedule, the other spinning on its runqueue lock).
 RT=/sys/kernel/tracing
-rail_trace_on() {
+rail_trace_setup() {
 	[ -d $RT/events ] || mount -t tracefs nodev $RT 2>/dev/null || RT=/sys/kernel/debug/tracing
 	[ -f $RT/events/tbib/tbib_rail_state/enable ] || return 0
 	echo 0 >$RT/tracing_on
-	echo >$RT/trace
 	echo 1 >$RT/events/tbib/tbib_rail_state/enable
+}
+rail_trace_on() {
+	[ -f $RT/events/tbib/tbib_rail_state/enable ] || return 0
+	echo >$RT/trace
 	echo 1 >$RT/tracing_on
 }
 rail_trace_off() {
 	[ -f $RT/events/tbib/tbib_rail_state/enable ] || return 0
 	echo 0 >$RT/tracing_on
-	echo 0 >$RT/events/tbib/tbib_rail_state/enable
 	echo "--- rail state changes"
 	grep -oE '[0-9]+\.[0-9]+: tbib_rail_state: .*' $RT/trace
 }

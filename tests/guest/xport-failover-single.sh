@@ -21,6 +21,7 @@ command -v integrity >/dev/null || fail "integrity tool missing from the image"
 N=4
 xport_single $N 9000
 . /tests/_failover-lib.sh
+rail_trace_setup
 
 log "phase 1: integrity while rails go and come back"
 sampler_start p1

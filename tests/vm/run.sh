@@ -154,6 +154,9 @@ start_vm() {
 	local append="console=ttyS0,115200 panic=-1 printk.devkmsg=on no_timer_check tsc=reliable"
 	append+=" TBIB_TEST=$NAME TBIB_ROLE=$v TBIB_VMS=$NVMS TBIB_LINKS=$LINKS"
 	append+=" TBIB_TIMEOUT=$GTIMEOUT"
+	# debugging a hung guest: TBIB_VM_APPEND="nokaslr" and
+	# TBIB_VM_QEMU_ARGS="-monitor unix:/tmp/qmon,server,nowait"
+	append+="${TBIB_VM_APPEND:+ $TBIB_VM_APPEND}"
 	if [ "$TOPO" = mesh3 ]; then
 		append+=" TBIB_TOPO=mesh3"
 		local p
@@ -178,7 +181,7 @@ start_vm() {
 		-display none -no-reboot \
 		-chardev "file,id=con,path=$WORK/vm$v.console.log" -serial chardev:con \
 		-chardev "file,id=out,path=$WORK/vm$v.out.log" -serial chardev:out \
-		"${args[@]}" </dev/null >"$WORK/vm$v.qemu.log" 2>&1 &
+		"${args[@]}" ${TBIB_VM_QEMU_ARGS:-} </dev/null >"$WORK/vm$v.qemu.log" 2>&1 &
 	PIDS[v]=$!
 }
 # the ports QEMU binds: all of them, but mesh3's VM-to-itself slots
