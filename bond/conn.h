@@ -69,7 +69,7 @@ struct tbib_peer;
 #define TBIB_CONN_RD		16
 /* Floor of the tail loss probe time (kmod/comp.c) */
 #define TBIB_PTO_MIN_NS		(10 * NSEC_PER_MSEC)
-/* Packets one tail loss probe resends at most (oldest first). */
+/* Packets one tail loss probe resends at most (lowest PSN first). */
 #define TBIB_PTO_MAX_PKTS	16
 /* Covered byte ranges tracked per READ chunk. */
 #define TBIB_RD_IVL		16
