@@ -138,9 +138,7 @@ enum tbib_a_stats {
 	TBIB_A_STATS_RX_DROP_CSUM,	/* CRC32C mismatch */
 	TBIB_A_STATS_RX_DROP_PEER,	/* not from the rail's peer */
 	TBIB_A_STATS_RX_DROP_NO_QP,	/* unknown destination QP */
-	TBIB_A_STATS_RX_DROP_STALE,	/* connection generation mismatch,
-					 * or a HELLO/BYE older than one
-					 * already taken on the rail */
+	TBIB_A_STATS_RX_DROP_STALE,	/* old connection generation; late HELLO */
 	TBIB_A_STATS_RX_DROP_WINDOW,	/* outside the reorder window */
 	TBIB_A_STATS_RAIL_UP,		/* transitions to up */
 	TBIB_A_STATS_RAIL_DOWN,		/* transitions to down */
