@@ -9,6 +9,7 @@
  * touched there.
  */
 
+#include <linux/crc32c.h>
 #include <linux/jiffies.h>
 #include <linux/minmax.h>
 #include <linux/moduleparam.h>
@@ -56,6 +57,17 @@ static unsigned long tbib_hello_dead_time(void)
 				clamp(READ_ONCE(hello_misses), 2U, 100U));
 }
 
+/* CRC32C of the numbered part of a control frame, h->crc taken as 0. */
+static u32 tbib_hello_crc(const struct tbib_hello *h)
+{
+	static const __be32 zero;
+	u32 crc;
+
+	crc = crc32c(~0U, h, offsetof(struct tbib_hello, crc));
+	crc = crc32c(crc, &zero, sizeof(zero));
+	return ~crc;
+}
+
 /* Builds and sends one HELLO or BYE; any context. */
 static void tbib_hello_send(struct tbib_rail *rail, u8 type, gfp_t gfp)
 {
@@ -89,6 +101,7 @@ static void tbib_hello_send(struct tbib_rail *rail, u8 type, gfp_t gfp)
 	h->rail_id = cpu_to_be32(rail->id);
 	h->mtu = cpu_to_be32(READ_ONCE(rail->mtu));
 	h->rate_mbps = cpu_to_be64(READ_ONCE(rail->rate_mbps));
+	h->crc = cpu_to_be32(tbib_hello_crc(h));
 
 	if (!rail->ops->xmit(rail, skb))
 		tbib_stat_inc(&rail->stats, TBIB_A_STATS_PROBES_TX);
@@ -317,26 +330,33 @@ out:
 	mutex_unlock(&tbib_cfg_lock);
 }
 
-/* Copies and checks a control frame; false if it must be dropped. */
-static bool tbib_hello_parse(struct sk_buff *skb, struct tbib_hello *h)
+/*
+ * Copies and checks a control frame: 0, or the counter of the reason it
+ * must be dropped.
+ */
+static int tbib_hello_parse(struct sk_buff *skb, struct tbib_hello *h)
 {
 	unsigned int len;
 
 	memset(h, 0, sizeof(*h));
 	if (skb->len < TBIB_HELLO_MIN_LEN ||
 	    skb_copy_bits(skb, 0, h, min_t(unsigned int, skb->len, sizeof(*h))))
-		return false;
+		return TBIB_A_STATS_RX_DROP_MALFORMED;
 	len = be16_to_cpu(h->len);
 	if (len < TBIB_HELLO_MIN_LEN || len > skb->len)
-		return false;
+		return TBIB_A_STATS_RX_DROP_MALFORMED;
 	/* fields past the frame's own length are padding, not ours */
 	if (len < sizeof(*h))
 		memset((u8 *)h + len, 0, sizeof(*h) - len);
-	if ((be32_to_cpu(h->caps) & TBIB_HELLO_CAP_SEQ) && len < TBIB_HELLO_LEN)
-		return false;
+	if (be32_to_cpu(h->caps) & TBIB_HELLO_CAP_SEQ) {
+		if (len < TBIB_HELLO_LEN)
+			return TBIB_A_STATS_RX_DROP_MALFORMED;
+		if (be32_to_cpu(h->crc) != tbib_hello_crc(h))
+			return TBIB_A_STATS_RX_DROP_CSUM;
+	}
 	if (!h->guid || !be32_to_cpu(h->mtu))
-		return false;
-	return true;
+		return TBIB_A_STATS_RX_DROP_MALFORMED;
+	return 0;
 }
 
 /*
@@ -368,12 +388,16 @@ void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src)
 	struct tbib_peer *peer;
 	struct tbib_hello h;
 	bool fast = false;
+	int bad;
 	u8 type;
 
 	type = skb->data[1];
-	if ((type != TBIB_CTL_HELLO && type != TBIB_CTL_BYE) ||
-	    !tbib_hello_parse(skb, &h)) {
-		tbib_stat_inc(&rail->stats, TBIB_A_STATS_RX_DROP_MALFORMED);
+	if (type != TBIB_CTL_HELLO && type != TBIB_CTL_BYE)
+		bad = TBIB_A_STATS_RX_DROP_MALFORMED;
+	else
+		bad = tbib_hello_parse(skb, &h);
+	if (bad) {
+		tbib_stat_inc(&rail->stats, bad);
 		goto out;
 	}
 	info.addr = src;

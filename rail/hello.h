@@ -38,7 +38,9 @@
  * "I do not hear you" would make a freshly bound rail re-probe while the
  * other end sprays onto it.  A receiver drops a control frame that is not
  * newer than the last one it took from the same sender's rail
- * (rx_drop_stale).
+ * (rx_drop_stale).  Such frames also carry a CRC32C (rx_drop_csum): a
+ * number with a flipped high bit would otherwise make every later frame
+ * of the peer look stale.
  */
 #ifndef TBIB_HELLO_H
 #define TBIB_HELLO_H
@@ -75,7 +77,8 @@ struct tbib_hello {
 	__be64 rate_mbps;	/* sender's link rate */
 	/* from here on only with TBIB_HELLO_CAP_SEQ */
 	__be32 seq;		/* +1 per frame the sender's rail sends */
-	__be32 reserved;	/* 0 */
+	__be32 crc;		/* CRC32C of the first TBIB_HELLO_LEN bytes,
+				 * this field 0 while computing it */
 };
 
 #define TBIB_HELLO_LEN		72	/* what we send */
@@ -83,7 +86,7 @@ struct tbib_hello {
 
 #define TBIB_HELLO_CAP_CSUM	(1U << 0)	/* can check CRC32C */
 #define TBIB_HELLO_CAP_BOUND	(1U << 1)	/* says TBIB_HELLO_F_BOUND */
-#define TBIB_HELLO_CAP_SEQ	(1U << 2)	/* numbers its frames (seq) */
+#define TBIB_HELLO_CAP_SEQ	(1U << 2)	/* numbers its frames (seq), crc */
 
 /* The sender is UP, bound to seen_guid on this link: it takes transport. */
 #define TBIB_HELLO_F_BOUND	(1U << 0)

@@ -7,8 +7,8 @@
 #    cleared by `dev set lid`, which the peer learns (PEER_SET);
 #  - a configured peer MAC: a wrong one never binds, the right one does;
 #  - admin down on one side: the other side re-probes at once (BYE);
-#  - a HELLO replayed after the rail bound is dropped as stale, the rail
-#    stays UP;
+#  - a HELLO replayed after the rail bound is dropped as stale, one with
+#    a flipped bit by its CRC; the rail stays UP;
 #  - carrier loss: DOWN on both sides; back up: UP again;
 #  - MTU change reaches the rail;
 #  - keepalives lost (netem 100% loss one way): both sides leave UP;
@@ -92,6 +92,19 @@ wait_until 5 sh -c "[ \$(tbibctl -j -s rail show tbib0 va1 | grep -oE '\"rx_drop
 sleep 0.5
 assert_eq "$(rail_state tbib0 va1)" up "a late HELLO took the rail out of UP"
 assert_eq "$(rctr rail_down)" "$down0" "a late HELLO took the rail down"
+
+log "a HELLO with a flipped bit: dropped by its CRC"
+# bit 7 of the sequence number's first byte (offset 64): taken, it would
+# make every later keepalive of the peer look stale (the rail would die)
+h=${hello%% *}
+b=$(printf '%02x' $(( 0x${h:128:2} ^ 0x80 )))
+csum0=$(rctr rx_drop_csum)
+check rail-inject vb1 "$(cat /sys/class/net/va1/address)" "${h:0:128}$b${h:130}"
+wait_until 5 sh -c "[ \$(tbibctl -j -s rail show tbib0 va1 | grep -oE '\"rx_drop_csum\": ?[0-9]+' | grep -oE '[0-9]+\$') -gt $csum0 ]" ||
+	fail "the corrupted HELLO was not dropped by its CRC: $(tbibctl -s rail show tbib0 va1)"
+sleep 1.5
+assert_eq "$(rail_state tbib0 va1)" up "a corrupted HELLO took the rail out of UP"
+assert_eq "$(rctr rail_down)" "$down0" "a corrupted HELLO took the rail down"
 
 log "carrier"
 check ip link set vb1 down
