@@ -9,13 +9,13 @@
  * touched there.
  */
 
-#include <linux/crc32c.h>
 #include <linux/jiffies.h>
 #include <linux/minmax.h>
 #include <linux/moduleparam.h>
 #include <linux/skbuff.h>
 
 #include "hello.h"
+#include "portable.h"
 #include "peer.h"
 #include "rail.h"
 
@@ -57,17 +57,6 @@ static unsigned long tbib_hello_dead_time(void)
 				clamp(READ_ONCE(hello_misses), 2U, 100U));
 }
 
-/* CRC32C of the numbered part of a control frame, h->crc taken as 0. */
-static u32 tbib_hello_crc(const struct tbib_hello *h)
-{
-	static const __be32 zero;
-	u32 crc;
-
-	crc = crc32c(~0U, h, offsetof(struct tbib_hello, crc));
-	crc = crc32c(crc, &zero, sizeof(zero));
-	return ~crc;
-}
-
 /* Builds and sends one HELLO or BYE; any context. */
 static void tbib_hello_send(struct tbib_rail *rail, u8 type, gfp_t gfp)
 {
@@ -101,7 +90,8 @@ static void tbib_hello_send(struct tbib_rail *rail, u8 type, gfp_t gfp)
 	h->rail_id = cpu_to_be32(rail->id);
 	h->mtu = cpu_to_be32(READ_ONCE(rail->mtu));
 	h->rate_mbps = cpu_to_be64(READ_ONCE(rail->rate_mbps));
-	h->crc = cpu_to_be32(tbib_hello_crc(h));
+	/* h->crc is still 0, as the checksum is defined */
+	h->crc = cpu_to_be32(tbib_crc32c(h, TBIB_HELLO_LEN));
 
 	if (!rail->ops->xmit(rail, skb))
 		tbib_stat_inc(&rail->stats, TBIB_A_STATS_PROBES_TX);
@@ -337,6 +327,7 @@ out:
 static int tbib_hello_parse(struct sk_buff *skb, struct tbib_hello *h)
 {
 	unsigned int len;
+	u32 crc;
 
 	memset(h, 0, sizeof(*h));
 	if (skb->len < TBIB_HELLO_MIN_LEN ||
@@ -351,7 +342,9 @@ static int tbib_hello_parse(struct sk_buff *skb, struct tbib_hello *h)
 	if (be32_to_cpu(h->caps) & TBIB_HELLO_CAP_SEQ) {
 		if (len < TBIB_HELLO_LEN)
 			return TBIB_A_STATS_RX_DROP_MALFORMED;
-		if (be32_to_cpu(h->crc) != tbib_hello_crc(h))
+		crc = be32_to_cpu(h->crc);
+		h->crc = 0;
+		if (crc != tbib_crc32c(h, TBIB_HELLO_LEN))
 			return TBIB_A_STATS_RX_DROP_CSUM;
 	}
 	if (!h->guid || !be32_to_cpu(h->mtu))

@@ -85,9 +85,10 @@ log "a late HELLO: older than what the peer has sent since, dropped"
 # different CPUs); a late one saying "I do not hear you" used to make a
 # rail that had just bound re-probe while the other end sent onto it.
 rctr() { jfield "$(tbibctl -j -s rail show tbib0 va1)" "$1"; }
+rctr_above() { [ "$(rctr "$1")" -gt "$2" ]; }
 down0=$(rctr rail_down) stale0=$(rctr rx_drop_stale)
 check rail-inject vb1 "$(cat /sys/class/net/va1/address)" "${hello%% *}"
-wait_until 5 sh -c "[ \$(tbibctl -j -s rail show tbib0 va1 | grep -oE '\"rx_drop_stale\": ?[0-9]+' | grep -oE '[0-9]+\$') -gt $stale0 ]" ||
+wait_until 5 rctr_above rx_drop_stale "$stale0" ||
 	fail "the late HELLO was not dropped as stale: $(tbibctl -s rail show tbib0 va1)"
 sleep 0.5
 assert_eq "$(rail_state tbib0 va1)" up "a late HELLO took the rail out of UP"
@@ -100,7 +101,7 @@ h=${hello%% *}
 b=$(printf '%02x' $(( 0x${h:128:2} ^ 0x80 )))
 csum0=$(rctr rx_drop_csum)
 check rail-inject vb1 "$(cat /sys/class/net/va1/address)" "${h:0:128}$b${h:130}"
-wait_until 5 sh -c "[ \$(tbibctl -j -s rail show tbib0 va1 | grep -oE '\"rx_drop_csum\": ?[0-9]+' | grep -oE '[0-9]+\$') -gt $csum0 ]" ||
+wait_until 5 rctr_above rx_drop_csum "$csum0" ||
 	fail "the corrupted HELLO was not dropped by its CRC: $(tbibctl -s rail show tbib0 va1)"
 sleep 1.5
 assert_eq "$(rail_state tbib0 va1)" up "a corrupted HELLO took the rail out of UP"
