@@ -353,25 +353,33 @@ static int tbib_hello_parse(struct sk_buff *skb, struct tbib_hello *h)
 }
 
 /*
- * Is @info not newer than the last numbered frame taken from the same
- * rail of the same peer instance?  Records it if it is newer.  Called
- * with hello_lock held, in the section that also stores the frame for the
+ * Checks a frame's number against the last numbered frame taken from the
+ * same rail of the same peer instance, and records it if it is newer: 0,
+ * or the counter of the reason it must be dropped.  Called with
+ * hello_lock held, in the section that also stores the frame for the
  * work, so the work always sees the newest.
  */
-static bool tbib_hello_stale(struct tbib_rail *rail,
-			     const struct tbib_hello_info *info)
+static int tbib_hello_check_seq(struct tbib_rail *rail,
+				const struct tbib_hello_info *info)
 {
+	bool same = rail->rx_seq_guid == info->guid &&
+		    rail->rx_seq_gen == info->gen &&
+		    rail->rx_seq_rail == info->rail_id;
+
+	/*
+	 * A peer instance does not lose a capability: an unnumbered frame
+	 * from one that numbers its frames is a numbered one whose caps
+	 * word was damaged, which its CRC, then unchecked, cannot reveal.
+	 */
 	if (!(info->caps & TBIB_HELLO_CAP_SEQ))
-		return false;
-	if (rail->rx_seq_guid == info->guid && rail->rx_seq_gen == info->gen &&
-	    rail->rx_seq_rail == info->rail_id &&
-	    (s32)(info->seq - rail->rx_seq) <= 0)
-		return true;
+		return same ? TBIB_A_STATS_RX_DROP_MALFORMED : 0;
+	if (same && (s32)(info->seq - rail->rx_seq) <= 0)
+		return TBIB_A_STATS_RX_DROP_STALE;
 	rail->rx_seq_guid = info->guid;
 	rail->rx_seq_gen = info->gen;
 	rail->rx_seq_rail = info->rail_id;
 	rail->rx_seq = info->seq;
-	return false;
+	return 0;
 }
 
 void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src)
@@ -426,9 +434,10 @@ void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src)
 	}
 
 	spin_lock(&rail->hello_lock);
-	if (tbib_hello_stale(rail, &info)) {
+	bad = tbib_hello_check_seq(rail, &info);
+	if (bad) {
 		spin_unlock(&rail->hello_lock);
-		tbib_stat_inc(&rail->stats, TBIB_A_STATS_RX_DROP_STALE);
+		tbib_stat_inc(&rail->stats, bad);
 		goto out;
 	}
 	if (fast) {

@@ -40,7 +40,9 @@
  * newer than the last one it took from the same sender's rail
  * (rx_drop_stale).  Such frames also carry a CRC32C (rx_drop_csum): a
  * number with a flipped high bit would otherwise make every later frame
- * of the peer look stale.
+ * of the peer look stale.  An unnumbered frame from a sender instance
+ * that numbered an earlier one is dropped as malformed: its caps word
+ * was damaged, and with it the CRC check was skipped.
  */
 #ifndef TBIB_HELLO_H
 #define TBIB_HELLO_H

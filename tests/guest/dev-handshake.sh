@@ -107,6 +107,18 @@ sleep 1.5
 assert_eq "$(rail_state tbib0 va1)" up "a corrupted HELLO took the rail out of UP"
 assert_eq "$(rctr rail_down)" "$down0" "a corrupted HELLO took the rail down"
 
+log "a HELLO whose 'numbered' capability bit flipped: dropped as malformed"
+# caps is bytes 4-7, TBIB_HELLO_CAP_SEQ bit 2 of byte 7: without it the
+# receiver would neither check the number nor the CRC
+b=$(printf '%02x' $(( 0x${h:14:2} & ~0x04 )))
+malq0=$(rctr rx_drop_malformed)
+check rail-inject vb1 "$(cat /sys/class/net/va1/address)" "${h:0:14}$b${h:16}"
+wait_until 5 rctr_above rx_drop_malformed "$malq0" ||
+	fail "the HELLO without its number was not dropped: $(tbibctl -s rail show tbib0 va1)"
+sleep 1.5
+assert_eq "$(rail_state tbib0 va1)" up "an unnumbered HELLO took the rail out of UP"
+assert_eq "$(rctr rail_down)" "$down0" "an unnumbered HELLO took the rail down"
+
 log "carrier"
 check ip link set vb1 down
 wait_state tbib1 vb1 down 5
