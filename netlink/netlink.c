@@ -209,7 +209,9 @@ static int tbib_nl_fill_rail(struct sk_buff *msg, struct tbib_rail *rail,
 		if (nla_put_u64_64bit(msg, TBIB_A_RAIL_PEER_GUID, peer->guid,
 				      TBIB_A_RAIL_PAD) ||
 		    nla_put_u32(msg, TBIB_A_RAIL_PEER_LID, peer->lid) ||
-		    nla_put(msg, TBIB_A_RAIL_PEER_ADDR, ETH_ALEN, mac))
+		    nla_put(msg, TBIB_A_RAIL_PEER_ADDR, ETH_ALEN, mac) ||
+		    nla_put_u8(msg, TBIB_A_RAIL_PEER_BOUND,
+			       READ_ONCE(rail->peer_up)))
 			goto cancel;
 	}
 	if (tbib_nl_put_stats(msg, TBIB_A_RAIL_STATS, stats))

@@ -29,6 +29,7 @@ static struct nla_policy rail_policy[TBIB_A_RAIL_MAX + 1] = {
 	[TBIB_A_RAIL_PEER_LID] = { .type = NLA_U32 },
 	[TBIB_A_RAIL_PEER_ADDR] = { .type = NLA_UNSPEC, .minlen = 6 },
 	[TBIB_A_RAIL_STATS] = { .type = NLA_NESTED },
+	[TBIB_A_RAIL_PEER_BOUND] = { .type = NLA_U8 },
 };
 
 int tb_rail_parse(struct nl_msg *msg, struct tb_rail_info *r)
@@ -70,6 +71,7 @@ int tb_rail_parse(struct nl_msg *msg, struct tb_rail_info *r)
 	NUM(TBIB_A_RAIL_RATE, nla_get_u64, rate, has_rate);
 	NUM(TBIB_A_RAIL_PEER_GUID, nla_get_u64, peer_guid, has_peer_guid);
 	NUM(TBIB_A_RAIL_PEER_LID, nla_get_u32, peer_lid, has_peer_lid);
+	NUM(TBIB_A_RAIL_PEER_BOUND, nla_get_u8, peer_bound, has_peer_bound);
 #undef STR
 #undef NUM
 	if (tb[TBIB_A_RAIL_PEER_MAC]) {
@@ -123,6 +125,8 @@ void tb_rail_print(const struct tb_rail_info *r, bool stats, FILE *f)
 		tb_fmt_mac(r->peer_addr, buf, sizeof(buf));
 		fprintf(f, " peer_addr %s", buf);
 	}
+	if (r->has_peer_bound)
+		fprintf(f, " peer_bound %s", r->peer_bound ? "yes" : "no");
 	if (r->has_weight)
 		fprintf(f, " weight %u", r->weight);
 	if (r->has_mtu)
@@ -174,6 +178,8 @@ void tb_rail_json(struct tb_json *j, const char *key,
 		tb_fmt_mac(r->peer_addr, buf, sizeof(buf));
 		tb_json_str(j, "peer_addr", buf);
 	}
+	if (r->has_peer_bound)
+		tb_json_bool(j, "peer_bound", r->peer_bound);
 	if (r->has_weight)
 		tb_json_u64(j, "weight", r->weight);
 	if (r->has_mtu)

@@ -251,6 +251,7 @@ struct tb_rail_info {
 	bool has_dev, has_id, has_type, has_ifindex, has_ifname, has_usb4_ep;
 	bool has_peer_mac, has_weight, has_csum, has_admin, has_oper;
 	bool has_mtu, has_rate, has_peer_guid, has_peer_lid, has_peer_addr;
+	bool has_peer_bound;
 	uint32_t id;
 	uint32_t type;
 	uint32_t ifindex;
@@ -264,6 +265,7 @@ struct tb_rail_info {
 	uint64_t peer_guid;
 	uint32_t peer_lid;
 	uint8_t peer_addr[6];
+	uint8_t peer_bound;
 	struct tb_stats stats;
 };
 

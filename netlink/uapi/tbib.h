@@ -99,6 +99,7 @@ enum tbib_a_rail {
 	TBIB_A_RAIL_PEER_LID,	/* u32 */
 	TBIB_A_RAIL_PEER_ADDR,	/* binary, 6 bytes: bound peer MAC */
 	TBIB_A_RAIL_STATS,	/* nest, enum tbib_a_stats */
+	TBIB_A_RAIL_PEER_BOUND,	/* u8, 0/1: the peer has bound it too */
 
 	__TBIB_A_RAIL_MAX,
 	TBIB_A_RAIL_MAX = __TBIB_A_RAIL_MAX - 1

@@ -304,7 +304,11 @@ wait_until 60 sh -c 'tbibctl rail show | grep -c " state up " | grep -qx 4' ||
 wait_until 20 sh -c 'tbibctl dev show tbib0 | grep -q " state active "' ||
 	fail "tbib0 not active: $(tbibctl dev show)"
 grep -q ACTIVE /sys/class/infiniband/tbib0/ports/1/state || fail "sysfs port not active"
+# each end carries traffic on a rail once the other's HELLO says it is bound
+wait_until 10 sh -c '[ "$(tbibctl rail show | grep -c " peer_bound yes ")" = 4 ]' ||
+	fail "peers not bound: $(tbibctl rail show)"
 ok rail show tbib0 va0
+assert_eq "$(echo "$OUT" | field peer_bound)" yes "va0 peer bound"
 assert_eq "$(echo "$OUT" | field peer)" "0002:c9ff:fe00:0002" "va0 peer guid"
 assert_eq "$(echo "$OUT" | field peer_lid)" 32 "va0 peer lid"
 assert_eq "$(echo "$OUT" | field peer_addr)" "$(cat /sys/class/net/vb0/address)" "va0 peer addr"
@@ -321,7 +325,7 @@ assert_eq "$(echo "$OUT" | jget state | sort -u)" up "JSON state"
 assert_eq "$(echo "$OUT" | jget csum | tr '\n' ' ')" "true false " "JSON csum"
 assert_eq "$(echo "$OUT" | jget weight | tr '\n' ' ')" "100 50 " "JSON weight"
 assert_eq "$(echo "$OUT" | jget peer_guid | sort -u)" "0002:c9ff:fe00:0002" "JSON peer_guid"
-for k in dev id type ifname ifindex state admin_state weight mtu rate_mbps csum peer_lid peer_addr; do
+for k in dev id type ifname ifindex state admin_state weight mtu rate_mbps csum peer_lid peer_addr peer_bound; do
 	[ "$(echo "$OUT" | grep -o "\"$k\":" | wc -l)" = 2 ] || fail "rail JSON: $k not in both: $OUT"
 done
 assert_eq "$(echo "$OUT" | jget ifindex | head -n 1)" "$(cat /sys/class/net/va0/ifindex)" "JSON ifindex"

@@ -224,6 +224,7 @@ static void test_rail_reply(void)
 	nla_put_u64(m, TBIB_A_RAIL_PEER_GUID, 0x0002c90300a01b2dULL);
 	nla_put_u32(m, TBIB_A_RAIL_PEER_LID, 2);
 	nla_put(m, TBIB_A_RAIL_PEER_ADDR, 6, addr);
+	nla_put_u8(m, TBIB_A_RAIL_PEER_BOUND, 1);
 	nla_put_u32(m, 250, 7);		/* from a newer kernel: ignored */
 	nest = nla_nest_start(m, TBIB_A_RAIL_STATS);
 	nla_put_u64(m, TBIB_A_STATS_TX_PACKETS, 10);
@@ -240,7 +241,7 @@ static void test_rail_reply(void)
 	CHECK(!strcmp(out,
 		"rail 1 dev tbib0 netdev veth0 state up admin up "
 		"peer 0002:c903:00a0:1b2d peer_lid 2 peer_addr 02:00:00:00:00:0b "
-		"weight 100 mtu 65000 rate 10000Mbit csum on\n"
+		"peer_bound yes weight 100 mtu 65000 rate 10000Mbit csum on\n"
 		"    tx: packets 10 bytes 12345678901234\n"
 		"    rx: packets 9\n"
 		"    rx_drop: csum 3\n"), "rail human:\n%s", out);
@@ -254,7 +255,7 @@ static void test_rail_reply(void)
 		"\"ifname\":\"veth0\",\"ifindex\":5,\"state\":\"up\","
 		"\"admin_state\":\"up\",\"peer_guid\":\"0002:c903:00a0:1b2d\","
 		"\"peer_lid\":2,\"peer_addr\":\"02:00:00:00:00:0b\","
-		"\"weight\":100,\"mtu\":65000,\"rate_mbps\":10000,"
+		"\"peer_bound\":true,\"weight\":100,\"mtu\":65000,\"rate_mbps\":10000,"
 		"\"csum\":true,\"stats\":{\"tx_packets\":10,"
 		"\"tx_bytes\":12345678901234,\"rx_packets\":9,"
 		"\"rx_drop_csum\":3}}\n"), "rail json:\n%s", out);
