@@ -90,12 +90,12 @@ struct tbib_conn *tbib_conn_alloc(struct tbib_qp *qp)
 		tbib_rxwin_init(c->rw, TBIB_CONN_WIN, 0);
 	}
 
-	hrtimer_init(&c->rto_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	c->rto_timer.function = tbib_comp_rto_fn;
-	hrtimer_init(&c->rnr_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	c->rnr_timer.function = tbib_comp_rnr_fn;
-	hrtimer_init(&c->ack_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	c->ack_timer.function = tbib_ack_timer_fn;
+	hrtimer_setup(&c->rto_timer, tbib_comp_rto_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_SOFT);
+	hrtimer_setup(&c->rnr_timer, tbib_comp_rnr_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_SOFT);
+	hrtimer_setup(&c->ack_timer, tbib_ack_timer_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_SOFT);
 	return c;
 
 fail:

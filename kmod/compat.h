@@ -1,48 +1,78 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Every difference between the kernel APIs tbib builds against (Debian's
- * 6.1 and 6.12) lives here, so the rest of the code is written once.
+ * tbib is written to the newest kernel API.  This header, force-included
+ * into every file by Kbuild, gives older kernels the newest names, so no
+ * other file tests a kernel version or a feature.
+ *
+ * The TBIB_HAVE_* macros come from kmod/compat-probe.sh, which reads the
+ * headers of the kernel being built for: distribution kernels backport
+ * APIs (Debian's 6.12.y has WQ_PERCPU, which mainline gained in 6.17), so
+ * a version number would lie.  The "since" versions below are mainline's.
+ *
+ * Device ops whose prototype changed cannot be renamed here: their
+ * adapters live in kmod/compat.c.
  */
 #ifndef TBIB_COMPAT_H
 #define TBIB_COMPAT_H
 
-#include <linux/version.h>
+#include <linux/hrtimer.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
 #include <net/genetlink.h>
+#include <rdma/ib_umem.h>
 #include <rdma/ib_verbs.h>
 
-/*
- * Attributes parsed by the core for a dump request: 6.2 folded them into a
- * struct genl_info embedded in struct genl_dumpit_info.
- */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-#define tbib_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
-#else
-#define tbib_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
+/* 6.2: the attributes of a dump request sit in a struct genl_info. */
+#ifndef TBIB_HAVE_GENL_INFO_DUMP
+#define genl_info_dump(cb)	genl_dumpit_info(cb)
+#endif
+
+/* 6.13: hrtimer_setup() replaces hrtimer_init() + setting ->function. */
+#ifndef TBIB_HAVE_HRTIMER_SETUP
+static inline void
+hrtimer_setup(struct hrtimer *timer,
+	      enum hrtimer_restart (*function)(struct hrtimer *),
+	      clockid_t clock_id, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = function;
+}
+#endif
+
+/* 6.16: from_timer() was renamed timer_container_of(). */
+#ifndef timer_container_of
+#define timer_container_of(var, callback_timer, timer_fieldname)	\
+	from_timer(var, callback_timer, timer_fieldname)
 #endif
 
 /*
- * ib_device_ops.create_cq gets the uverbs attribute bundle since 6.11
- * (before: the udata only).  Verbs code declares its handler with
- * TBIB_CREATE_CQ_ARG and gets the udata with tbib_create_cq_udata().
+ * 6.17: a workqueue says whether it is per-CPU (WQ_PERCPU) or unbound;
+ * system_wq and system_unbound_wq got the names system_percpu_wq and
+ * system_dfl_wq.  Before, per-CPU was the default (flag 0).
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-#define TBIB_CREATE_CQ_ARG	struct uverbs_attr_bundle *attrs
-#define tbib_create_cq_udata()	(attrs ? &attrs->driver_udata : NULL)
-#else
-#define TBIB_CREATE_CQ_ARG	struct ib_udata *udata
-#define tbib_create_cq_udata()	(udata)
+#ifndef TBIB_HAVE_WQ_PERCPU
+#define WQ_PERCPU		0
+#endif
+#ifndef TBIB_HAVE_SYSTEM_PERCPU_WQ
+#define system_percpu_wq	system_wq
+#endif
+#ifndef TBIB_HAVE_SYSTEM_DFL_WQ
+#define system_dfl_wq		system_unbound_wq
 #endif
 
-/*
- * In a tracepoint's TP_fast_assign: __assign_str() takes only the field
- * since 6.10 (the source given to __string() is kept).
- */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
-#define tbib_assign_str(dst, src)	__assign_str(dst)
-#else
-#define tbib_assign_str(dst, src)	__assign_str(dst, src)
+/* 6.17: reg_user_mr takes the MR's DMA handle (kmod/compat.c adapts). */
+#ifndef TBIB_HAVE_REG_USER_MR_DMAH
+struct ib_dmah;
 #endif
 
-/* IB_SPEED_XDR (200 Gb/s per lane) exists since 6.6; tbib never reports it. */
+/* 7.2: ib_umem_get() was renamed ib_umem_get_va(). */
+#ifndef TBIB_HAVE_IB_UMEM_GET_VA
+static inline struct ib_umem *ib_umem_get_va(struct ib_device *device,
+					     unsigned long addr, size_t size,
+					     int access)
+{
+	return ib_umem_get(device, addr, size, access);
+}
+#endif
 
 #endif /* TBIB_COMPAT_H */

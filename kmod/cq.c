@@ -4,6 +4,7 @@
  */
 #include <linux/slab.h>
 #include <rdma/ib_user_verbs.h>
+#include <rdma/uverbs_ioctl.h>
 
 #include "cq.h"
 #include "mmap.h"
@@ -117,9 +118,9 @@ static size_t tbib_cq_elem_size(bool user)
 }
 
 int tbib_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr *attr,
-		   TBIB_CREATE_CQ_ARG)
+		   struct uverbs_attr_bundle *attrs)
 {
-	struct ib_udata *ud = tbib_create_cq_udata();
+	struct ib_udata *ud = attrs ? &attrs->driver_udata : NULL;
 	struct tbib_cq *cq = to_tcq(ibcq);
 	struct rxe_create_cq_resp uresp;
 	int err;
@@ -173,7 +174,8 @@ int tbib_destroy_cq(struct ib_cq *ibcq, struct ib_udata *udata)
  * is released (librxe holds its CQ lock across the whole call, so the
  * process does not poll the old ring meanwhile).
  */
-int tbib_resize_cq(struct ib_cq *ibcq, int cqe, struct ib_udata *udata)
+int tbib_resize_user_cq(struct ib_cq *ibcq, unsigned int cqe,
+			struct ib_udata *udata)
 {
 	struct tbib_cq *cq = to_tcq(ibcq);
 	struct rxe_resize_cq_resp uresp;
@@ -181,7 +183,7 @@ int tbib_resize_cq(struct ib_cq *ibcq, int cqe, struct ib_udata *udata)
 	unsigned long flags;
 	int err;
 
-	if (cqe < 1 || cqe > TBIB_MAX_CQE)
+	if (!cqe || cqe > TBIB_MAX_CQE)
 		return -EINVAL;
 	if (!!udata != cq->user || (udata && udata->outlen < sizeof(uresp)))
 		return -EINVAL;

@@ -21,7 +21,6 @@
 #include <linux/workqueue.h>
 #include <rdma/ib_verbs.h>
 
-#include "compat.h"
 #include "queue.h"
 
 struct tbib_cq {
@@ -64,9 +63,10 @@ int tbib_cq_post(struct tbib_cq *cq, const struct ib_wc *wc, bool solicited);
 
 /* ib_device_ops */
 int tbib_create_cq(struct ib_cq *ibcq, const struct ib_cq_init_attr *attr,
-		   TBIB_CREATE_CQ_ARG);
+		   struct uverbs_attr_bundle *attrs);
 int tbib_destroy_cq(struct ib_cq *ibcq, struct ib_udata *udata);
-int tbib_resize_cq(struct ib_cq *ibcq, int cqe, struct ib_udata *udata);
+int tbib_resize_user_cq(struct ib_cq *ibcq, unsigned int cqe,
+			struct ib_udata *udata);
 int tbib_poll_cq(struct ib_cq *ibcq, int num_entries, struct ib_wc *wc);
 int tbib_req_notify_cq(struct ib_cq *ibcq, enum ib_cq_notify_flags flags);
 

@@ -280,18 +280,8 @@ static bool tbib_guid_in_use(u64 guid)
 int tbib_dev_new(const struct tbib_dev_params *p, struct tbib_dev **out,
 		 struct netlink_ext_ack *extack)
 {
-	struct ib_device *other;
 	struct tbib_dev *dev;
 	int ret;
-
-	if (p->name) {
-		other = ib_device_get_by_name(p->name, RDMA_DRIVER_UNKNOWN);
-		if (other) {
-			ib_device_put(other);
-			NL_SET_ERR_MSG(extack, "an RDMA device with this name exists");
-			return -EEXIST;
-		}
-	}
 
 	dev = ib_alloc_device(tbib_dev, ibdev);
 	if (!dev) {

@@ -366,7 +366,7 @@ static int tbib_mr_pin(struct tbib_mr *mr, struct ib_device *ibdev, u64 start,
 	struct sg_page_iter it;
 	u64 n = 0;
 
-	umem = ib_umem_get(ibdev, start, length, access);
+	umem = ib_umem_get_va(ibdev, start, length, access);
 	if (IS_ERR(umem))
 		return PTR_ERR(umem);
 	mr->umem = umem;
@@ -418,9 +418,14 @@ fail:
 }
 
 struct ib_mr *tbib_reg_user_mr(struct ib_pd *ibpd, u64 start, u64 length,
-			       u64 iova, int access, struct ib_udata *udata)
+			       u64 iova, int access, struct ib_dmah *dmah,
+			       struct ib_udata *udata)
 {
 	struct tbib_mr *mr;
+
+	/* no DMA handles (TPH steering tags): there is no DMA device */
+	if (dmah)
+		return ERR_PTR(-EOPNOTSUPP);
 
 	/* The rxe ABI passes no driver data with REG_MR. */
 	mr = tbib_mr_new_user(ibpd, start, length, iova, access);

@@ -150,7 +150,8 @@ int tbib_mr_fast_reg(struct tbib_mr *mr, struct ib_pd *pd, u32 key, int access);
 
 struct ib_mr *tbib_get_dma_mr(struct ib_pd *ibpd, int access);
 struct ib_mr *tbib_reg_user_mr(struct ib_pd *ibpd, u64 start, u64 length,
-			       u64 iova, int access, struct ib_udata *udata);
+			       u64 iova, int access, struct ib_dmah *dmah,
+			       struct ib_udata *udata);
 struct ib_mr *tbib_rereg_user_mr(struct ib_mr *ibmr, int flags, u64 start,
 				 u64 length, u64 iova, int access,
 				 struct ib_pd *ibpd, struct ib_udata *udata);

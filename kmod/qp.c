@@ -96,7 +96,7 @@ static bool tbib_qp_enter_error(struct tbib_qp *qp, enum ib_qp_state state)
 	}
 	spin_unlock_irqrestore(&qp->state_lock, flags);
 	if (changed)
-		queue_work(system_wq, &qp->err_work);
+		queue_work(system_dfl_wq, &qp->err_work);
 	return changed;
 }
 

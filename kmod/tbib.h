@@ -50,7 +50,6 @@
 #include <rdma/ib_verbs.h>
 
 #include "uapi/tbib.h"		/* netlink/uapi/tbib.h */
-#include "compat.h"
 #include "stats.h"
 #include "linger.h"
 

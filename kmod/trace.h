@@ -47,6 +47,13 @@
 #define TBIB_TR_ACK_SYN		TBIB_BTH_LEN
 #define TBIB_TR_ACK_CUM		(TBIB_BTH_LEN + TBIB_AETH_LEN + 1)
 
+/*
+ * Names are copied into fixed arrays (IB device names have their own
+ * limit): the same TP_fast_assign then works with every kernel's
+ * __assign_str(), whose arguments changed in 6.10.
+ */
+#define TBIB_TR_NAME_MAX	32
+
 /* A header field of a frame, 0 if the linear part is too short. */
 static inline u32 tbib_trace_be(const struct sk_buff *skb, unsigned int off,
 				unsigned int bytes)
@@ -171,7 +178,7 @@ DECLARE_EVENT_CLASS(tbib_frame,
 	TP_ARGS(rail, skb),
 
 	TP_STRUCT__entry(
-		__string(dev, tbib_dev_name(rail->dev))
+		__array(char, dev, IB_DEVICE_NAME_MAX)
 		__field(u32, rail)
 		__field(int, slot)
 		__field(u8, opcode)
@@ -189,7 +196,8 @@ DECLARE_EVENT_CLASS(tbib_frame,
 	TP_fast_assign(
 		bool ack = tbib_trace_is_ack(skb);
 
-		tbib_assign_str(dev, tbib_dev_name(rail->dev));
+		strscpy(__entry->dev, tbib_dev_name(rail->dev),
+			sizeof(__entry->dev));
 		__entry->rail = rail->id;
 		__entry->slot = tbib_spray_slot(rail);
 		__entry->opcode = tbib_trace_be(skb, TBIB_TR_OPCODE, 1);
@@ -205,7 +213,7 @@ DECLARE_EVENT_CLASS(tbib_frame,
 	),
 
 	TP_printk("dev=%s rail=%u slot=%d op=%s flags=%s sqpn=%u dqpn=%u psn=%u paylen=%u off=%u len=%u syn=%#x cum=%u",
-		  __get_str(dev), __entry->rail, __entry->slot,
+		  __entry->dev, __entry->rail, __entry->slot,
 		  __print_symbolic(__entry->opcode, TBIB_TR_OPS),
 		  tbib_tr_flags(__entry->flags), __entry->sqpn, __entry->dqpn,
 		  __entry->psn, __entry->paylen, __entry->offset, __entry->len,
@@ -230,7 +238,7 @@ TRACE_EVENT(tbib_retransmit,
 	TP_ARGS(c, peer, psn, len, why, from, to),
 
 	TP_STRUCT__entry(
-		__string(dev, tbib_dev_name(c->dev))
+		__array(char, dev, IB_DEVICE_NAME_MAX)
 		__field(u32, qpn)
 		__field(u32, dqpn)
 		__field(u32, psn)
@@ -244,7 +252,8 @@ TRACE_EVENT(tbib_retransmit,
 	),
 
 	TP_fast_assign(
-		tbib_assign_str(dev, tbib_dev_name(c->dev));
+		strscpy(__entry->dev, tbib_dev_name(c->dev),
+			sizeof(__entry->dev));
 		__entry->qpn = c->qpn;
 		__entry->dqpn = c->dqpn;
 		__entry->psn = psn;
@@ -258,7 +267,7 @@ TRACE_EVENT(tbib_retransmit,
 	),
 
 	TP_printk("dev=%s qpn=%u dqpn=%u psn=%u len=%u why=%s old_rail=%d old_slot=%d rail=%d slot=%d retries=%u",
-		  __get_str(dev), __entry->qpn, __entry->dqpn, __entry->psn,
+		  __entry->dev, __entry->qpn, __entry->dqpn, __entry->psn,
 		  __entry->len,
 		  __print_symbolic(__entry->why, TBIB_TR_LOST_WHYS),
 		  __entry->old_rail, __entry->old_slot, __entry->rail,
@@ -270,8 +279,8 @@ TRACE_EVENT(tbib_rail_state,
 	TP_ARGS(rail, old, state, why),
 
 	TP_STRUCT__entry(
-		__string(dev, tbib_dev_name(rail->dev))
-		__string(link, tbib_rail_link_name(rail))
+		__array(char, dev, IB_DEVICE_NAME_MAX)
+		__array(char, link, TBIB_TR_NAME_MAX)
 		__field(u32, rail)
 		__field(u8, old)
 		__field(u8, state)
@@ -279,8 +288,10 @@ TRACE_EVENT(tbib_rail_state,
 	),
 
 	TP_fast_assign(
-		tbib_assign_str(dev, tbib_dev_name(rail->dev));
-		tbib_assign_str(link, tbib_rail_link_name(rail));
+		strscpy(__entry->dev, tbib_dev_name(rail->dev),
+			sizeof(__entry->dev));
+		strscpy(__entry->link, tbib_rail_link_name(rail),
+			sizeof(__entry->link));
 		__entry->rail = rail->id;
 		__entry->old = old;
 		__entry->state = state;
@@ -288,7 +299,7 @@ TRACE_EVENT(tbib_rail_state,
 	),
 
 	TP_printk("dev=%s rail=%u link=%s old=%s new=%s why=%s",
-		  __get_str(dev), __entry->rail, __get_str(link),
+		  __entry->dev, __entry->rail, __entry->link,
 		  __print_symbolic(__entry->old, TBIB_TR_RAIL_STATES),
 		  __print_symbolic(__entry->state, TBIB_TR_RAIL_STATES),
 		  __print_symbolic(__entry->why, TBIB_TR_RAIL_WHYS))
@@ -301,8 +312,8 @@ TRACE_EVENT(tbib_retry_exceeded,
 	TP_ARGS(c, e, reason),
 
 	TP_STRUCT__entry(
-		__string(dev, tbib_dev_name(c->dev))
-		__string(why, reason)
+		__array(char, dev, IB_DEVICE_NAME_MAX)
+		__array(char, why, TBIB_TR_NAME_MAX)
 		__field(u32, qpn)
 		__field(u32, dqpn)
 		__field(u32, wr_opcode)
@@ -317,8 +328,9 @@ TRACE_EVENT(tbib_retry_exceeded,
 	),
 
 	TP_fast_assign(
-		tbib_assign_str(dev, tbib_dev_name(c->dev));
-		tbib_assign_str(why, reason);
+		strscpy(__entry->dev, tbib_dev_name(c->dev),
+			sizeof(__entry->dev));
+		strscpy(__entry->why, reason, sizeof(__entry->why));
 		__entry->qpn = c->qpn;
 		__entry->dqpn = c->dqpn;
 		__entry->wr_opcode = e->w->opcode;
@@ -333,7 +345,7 @@ TRACE_EVENT(tbib_retry_exceeded,
 	),
 
 	TP_printk("dev=%s qpn=%u dqpn=%u why=\"%s\" wr_opcode=%u wr_len=%llu off=%llu psn=%u..%u una=%u nxt=%u nlost=%u retries=%u",
-		  __get_str(dev), __entry->qpn, __entry->dqpn, __get_str(why),
+		  __entry->dev, __entry->qpn, __entry->dqpn, __entry->why,
 		  __entry->wr_opcode, __entry->wr_len, __entry->off,
 		  __entry->first_psn, __entry->end_psn, __entry->una,
 		  __entry->nxt, __entry->nlost, __entry->retries)
@@ -344,7 +356,7 @@ TRACE_EVENT(tbib_qp_error,
 	TP_ARGS(c, psn, status),
 
 	TP_STRUCT__entry(
-		__string(dev, tbib_dev_name(c->dev))
+		__array(char, dev, IB_DEVICE_NAME_MAX)
 		__field(u32, qpn)
 		__field(u32, dqpn)
 		__field(u32, psn)
@@ -352,7 +364,8 @@ TRACE_EVENT(tbib_qp_error,
 	),
 
 	TP_fast_assign(
-		tbib_assign_str(dev, tbib_dev_name(c->dev));
+		strscpy(__entry->dev, tbib_dev_name(c->dev),
+			sizeof(__entry->dev));
 		__entry->qpn = c->qpn;
 		__entry->dqpn = c->dqpn;
 		__entry->psn = psn;
@@ -360,7 +373,7 @@ TRACE_EVENT(tbib_qp_error,
 	),
 
 	TP_printk("dev=%s qpn=%u dqpn=%u psn=%u status=%s",
-		  __get_str(dev), __entry->qpn, __entry->dqpn, __entry->psn,
+		  __entry->dev, __entry->qpn, __entry->dqpn, __entry->psn,
 		  __print_symbolic(__entry->status, TBIB_TR_WC_STATUSES))
 );
 

@@ -464,8 +464,10 @@ int tbib_transport_init(void)
 	/*
 	 * Normal priority on purpose: a busy QP requeues its work for as
 	 * long as it has data, and must not starve the rails' keepalives.
+	 * Per-CPU: the work runs where the doorbell rang, with the WQEs
+	 * it sends still in that CPU's cache.
 	 */
-	tbib_tx_wq = alloc_workqueue("tbib_tx", 0, 0);
+	tbib_tx_wq = alloc_workqueue("tbib_tx", WQ_PERCPU, 0);
 	if (!tbib_tx_wq)
 		return -ENOMEM;
 	tbib_transport_register(&tbib_tp_ops);

@@ -151,9 +151,7 @@ static const struct ib_device_ops tbib_verbs_ops = {
 	.query_ah	= tbib_query_ah,
 	.destroy_ah	= tbib_destroy_ah,
 
-	.create_cq	= tbib_create_cq,
 	.destroy_cq	= tbib_destroy_cq,
-	.resize_cq	= tbib_resize_cq,
 	.poll_cq	= tbib_poll_cq,
 	.req_notify_cq	= tbib_req_notify_cq,
 
@@ -171,7 +169,6 @@ static const struct ib_device_ops tbib_verbs_ops = {
 	.post_recv	= tbib_post_recv,
 
 	.get_dma_mr	= tbib_get_dma_mr,
-	.reg_user_mr	= tbib_reg_user_mr,
 	.rereg_user_mr	= tbib_rereg_user_mr,
 	.dereg_mr	= tbib_dereg_mr,
 	.alloc_mr	= tbib_alloc_mr,
@@ -187,6 +184,8 @@ static const struct ib_device_ops tbib_verbs_ops = {
 void tbib_verbs_set_ops(struct ib_device *ibdev)
 {
 	ib_set_device_ops(ibdev, &tbib_verbs_ops);
+	/* create_cq, resize_user_cq, reg_user_mr: prototypes per kernel */
+	ib_set_device_ops(ibdev, &tbib_compat_verbs_ops);
 	/*
 	 * Legacy write() commands beyond ib_core's default set that librxe
 	 * uses: the doorbell (POST_SEND with no WRs) and arming a CQ.

@@ -34,6 +34,9 @@
 #include "srq.h"
 #include "wqe.h"
 
+/* create_cq, resize_user_cq and reg_user_mr, as this kernel spells them */
+extern const struct ib_device_ops tbib_compat_verbs_ops;
+
 /*
  * Called once per device before ib_register_device(), before the base
  * ops of ibdev.c: ib_set_device_ops() keeps the first value set for each

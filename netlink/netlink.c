@@ -787,7 +787,7 @@ static int tbib_nl_rail_get_doit(struct sk_buff *skb, struct genl_info *info)
 static struct tbib_dev *tbib_nl_dump_filter(struct netlink_callback *cb,
 					    int name_attr)
 {
-	struct nlattr **attrs = tbib_dump_attrs(cb);
+	struct nlattr **attrs = genl_info_dump(cb)->attrs;
 	struct tbib_dev *dev;
 
 	if (!attrs || !attrs[name_attr])

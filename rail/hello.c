@@ -101,7 +101,7 @@ static void tbib_hello_send(struct tbib_rail *rail, u8 type, gfp_t gfp)
 
 static void tbib_hello_timer(struct timer_list *t)
 {
-	struct tbib_rail *rail = from_timer(rail, t, hello_timer);
+	struct tbib_rail *rail = timer_container_of(rail, t, hello_timer);
 	u8 state = READ_ONCE(rail->oper_state);
 
 	if (state == TBIB_RAIL_STATE_UP &&
@@ -110,7 +110,7 @@ static void tbib_hello_timer(struct timer_list *t)
 		spin_lock(&rail->hello_lock);
 		rail->hello_pending |= TBIB_HELLO_PENDING_TIMEOUT;
 		spin_unlock(&rail->hello_lock);
-		schedule_work(&rail->hello_work);
+		queue_work(system_dfl_wq, &rail->hello_work);
 	}
 	if (state != TBIB_RAIL_STATE_DOWN) {
 		rcu_read_lock();
@@ -453,7 +453,7 @@ void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src)
 	spin_unlock(&rail->hello_lock);
 	tbib_stat_inc(&rail->stats, TBIB_A_STATS_PROBES_RX);
 	if (!fast)
-		schedule_work(&rail->hello_work);
+		queue_work(system_dfl_wq, &rail->hello_work);
 out:
 	kfree_skb(skb);
 }

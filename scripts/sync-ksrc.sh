@@ -12,14 +12,14 @@ mkdir -p "$dst"
 cp -p "$top/Kbuild" "$dst/"
 for d in "$@"; do
 	mkdir -p "$dst/$d"
-	(cd "$top" && find "$d" -type f \( -name '*.c' -o -name '*.h' \)) |
+	(cd "$top" && find "$d" -type f \( -name '*.c' -o -name '*.h' -o -name '*.sh' \)) |
 		while read -r f; do
 			mkdir -p "$dst/$(dirname "$f")"
 			[ "$top/$f" -nt "$dst/$f" ] || [ ! -e "$dst/$f" ] &&
 				cp -p "$top/$f" "$dst/$f"
 			true
 		done
-	(cd "$dst" && find "$d" -type f \( -name '*.c' -o -name '*.h' \)) |
+	(cd "$dst" && find "$d" -type f \( -name '*.c' -o -name '*.h' -o -name '*.sh' \)) |
 		while read -r f; do
 			[ -e "$top/$f" ] || rm -f "$dst/$f" "$dst/${f%.c}.o"
 		done
