@@ -4,16 +4,22 @@
 #
 #   make            tbib.ko for the newest installed kernel + tbibctl
 #   make check      install deps, build, unit tests, VM tests on every kernel
+#   make deps       only install the deps (packages, newest kernel's root)
 #   make demo       two VMs, four links, perftest through tbib0
 #   make bench      benchmarks into bench/results/
 #
-# KVER=/KDIR= pick the kernel to build for, KERNELS= the kernels that
-# check and demo use, T= one test.
+# KVER= picks the kernel to build for (scripts/kernels.sh lists them),
+# KERNELS= the kernels that check uses (FULL_KERNELS= those of them that
+# run every VM test), T= one test.  KDIR= builds against a kernel tree
+# of your own instead, with the host's tools.
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 KERNELS ?= $(shell $(TOP)/scripts/kernels.sh)
 KVER ?= $(shell $(TOP)/scripts/kernels.sh newest)
-KDIR ?= /lib/modules/$(KVER)/build
+KDIR ?=
+# kernels from a build root (scripts/kroot.sh) build inside it
+KRUN := $(if $(KDIR),,$(TOP)/scripts/kernels.sh run $(KVER))
+KBUILD_DIR := $(or $(KDIR),/lib/modules/$(KVER)/build)
 BUILD := $(TOP)/build
 KSRC_DIRS := kmod bond rail netlink
 W ?= 1
@@ -24,7 +30,10 @@ W ?= 1
 all: module tbibctl
 
 need-kernel:
-	@if [ -z "$(KVER)" ] || [ ! -f "$(KDIR)/Makefile" ]; then \
+	@if [ -n "$(KDIR)" ]; then \
+		[ -f "$(KDIR)/Makefile" ] || { \
+			echo "tbib: KDIR=$(KDIR) is not a kernel build tree" >&2; exit 1; }; \
+	elif [ -z "$(KVER)" ] || ! $(TOP)/scripts/kernels.sh root "$(KVER)" >/dev/null; then \
 		echo "tbib: no kernel headers found for '$(KVER)'." >&2; \
 		echo "tbib: install them: apt-get install linux-headers-amd64 (or run 'make deps')" >&2; \
 		exit 1; \
@@ -36,7 +45,7 @@ need-kernel:
 module: need-kernel
 	@$(TOP)/scripts/sync-ksrc.sh $(TOP) $(BUILD)/$(KVER) $(KSRC_DIRS)
 	@ln -sfn ../tools $(BUILD)/$(KVER)/guest-tools
-	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KVER) W=$(W) $(if $(C),C=$(C)) modules
+	$(KRUN) $(MAKE) -C $(KBUILD_DIR) M=$(BUILD)/$(KVER) W=$(W) $(if $(C),C=$(C)) modules
 	@echo "tbib: built $(BUILD)/$(KVER)/tbib.ko"
 
 modules:
@@ -67,7 +76,8 @@ check demo bench:
 	@$(MAKE) --no-print-directory $@-run
 
 check-run:
-	@$(TOP)/tests/run $(if $(T),-t $(T)) -k "$(KERNELS)"
+	@$(TOP)/tests/run $(if $(T),-t $(T)) -k "$(KERNELS)" \
+		$(if $(FULL_KERNELS),-f "$(FULL_KERNELS)")
 
 demo-run: modules tbibctl tools
 	@$(TOP)/tests/vm/demo.sh -k "$(lastword $(KERNELS))"
@@ -76,7 +86,7 @@ bench-run: modules tbibctl tools
 	@$(TOP)/bench/run $(if $(QUICK),--quick) -k "$(lastword $(KERNELS))"
 
 install: module tbibctl
-	$(MAKE) -C $(KDIR) M=$(BUILD)/$(KVER) INSTALL_MOD_DIR=updates modules_install
+	$(MAKE) -C $(KBUILD_DIR) M=$(BUILD)/$(KVER) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
 	$(MAKE) -C $(TOP)/tbibctl install PREFIX=/usr/local
 

@@ -2,15 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install, idempotently, every Debian package that the build, the tests,
-# the demo and the benchmarks need.  apt-get update runs only when a
-# package is missing and the package lists are empty or an install fails.
+# the demo and the benchmarks need, then the build root of the newest
+# kernel (scripts/kroot.sh).  apt-get update runs only when a package is
+# missing and the package lists are empty or an install fails.
 set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
 
 pkgs=(
 	# build
 	gcc make libc6-dev pkg-config sparse bc flex bison
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	# the newest kernel's build root (Debian 13 + trixie-backports)
+	mmdebstrap
 	libnl-3-dev libnl-genl-3-dev libibverbs-dev
 	# host unit tests, sanitizers, fuzzers, the netlink spec check
 	python3 python3-yaml
@@ -28,7 +32,9 @@ for p in "${pkgs[@]}"; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
 	[ "$st" = installed ] || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+	exec "$top/scripts/kroot.sh"
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "tbib: missing packages: ${missing[*]}" >&2
@@ -48,3 +54,4 @@ elif ! install; then
 	apt-get update -q
 	install
 fi
+"$top/scripts/kroot.sh"
