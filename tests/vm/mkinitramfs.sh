@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Assemble the guest initramfs for one installed Debian kernel from the
-# packages of this host.  Two cpio archives, concatenated (the kernel
+# Assemble the guest initramfs for one Debian kernel (installed on this
+# host or in a build root, scripts/kernels.sh) from the packages of this
+# host: the guests run Debian 12's userspace on every kernel.  Two cpio archives, concatenated (the kernel
 # unpacks them in order, later files replacing earlier ones):
 #
 #   base     busybox, bash, kmod, iproute2, rdma-core + librxe, perftest,
@@ -33,7 +34,10 @@ while getopts "k:f" o; do
 	esac
 done
 [ -n "$KVER" ] || { echo "usage: $0 -k KVER [-f]" >&2; exit 2; }
-MODDIR=/lib/modules/$KVER
+KERNELS=$TOP/scripts/kernels.sh
+# a kernel of a build root: its modules there, its module builds in there
+KROOT=$("$KERNELS" root "$KVER") || exit 2
+MODDIR=$KROOT/lib/modules/$KVER
 [ -d "$MODDIR/kernel" ] || { echo "mkinitramfs: no modules in $MODDIR" >&2; exit 2; }
 
 OUTDIR=$TOP/build/$KVER
@@ -75,8 +79,8 @@ build_testmod() {
 	if [ $stale = 1 ]; then
 		mkdir -p "$dir"
 		cp -p "$src"/* "$dir"/
-		if ! make -s -C "$MODDIR/build" M="$dir" modules \
-				>"$dir/build.log" 2>&1; then
+		if ! "$KERNELS" run "$KVER" make -s -C "/lib/modules/$KVER/build" \
+				M="$dir" modules >"$dir/build.log" 2>&1; then
 			# only the tests that load it fail, with their own message
 			echo "mkinitramfs: building $name for $KVER failed:" >&2
 			tail -n 20 "$dir/build.log" >&2
@@ -171,7 +175,7 @@ add_mod() {
 		case $line in
 		insmod\ *) line=${line#insmod }; put_ko "$1" "${line%% *}" ;;
 		esac
-	done < <(modprobe -S "$KVER" -D "$2" 2>/dev/null || true)
+	done < <(modprobe ${KROOT:+-d "$KROOT"} -S "$KVER" -D "$2" 2>/dev/null || true)
 }
 mkcpio() { # DIR OUT
 	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$2"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Run one guest test, tests/guest/NAME.sh, in QEMU (TCG) VMs booted on the
-# installed Debian kernel KVER.
+# Debian kernel KVER (one of scripts/kernels.sh).
 #
 #   run.sh -k KVER -t NAME [-o RESULTS_DIR] [-v]
 #
@@ -57,8 +57,8 @@ done
 [ -n "$KVER" ] && [ -n "$NAME" ] || usage
 TEST=$TOP/tests/guest/$NAME.sh
 [ -f "$TEST" ] || herr "no test $TEST"
-[ -f "/boot/vmlinuz-$KVER" ] || herr "no kernel /boot/vmlinuz-$KVER"
-[ -d "/lib/modules/$KVER/kernel" ] || herr "no modules in /lib/modules/$KVER"
+VMLINUZ=$("$TOP/scripts/kernels.sh" image "$KVER" 2>/dev/null) ||
+	herr "no kernel $KVER (image, modules and headers): scripts/kernels.sh lists them"
 QEMU=$(command -v qemu-system-x86_64) || herr "qemu-system-x86_64 missing: run 'make deps'"
 command -v ss >/dev/null || herr "ss missing: run 'make deps' (iproute2)"
 RES=${RES:-$TOP/results/vm/$KVER/$NAME}
@@ -96,7 +96,7 @@ SMP=${TBIB_VM_SMP:-$SMP}
 
 # ---- the image ----
 INITRD=$("$VM/mkinitramfs.sh" -k "$KVER") || herr "initramfs build failed"
-KERNEL=$("$VM/vmlinux.sh" -k "$KVER") || KERNEL=/boot/vmlinuz-$KVER
+KERNEL=$("$VM/vmlinux.sh" -k "$KVER") || KERNEL=$VMLINUZ
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tbib-vm.XXXXXX") || herr "mktemp"
 declare -a PIDS=() TAILS=()
@@ -152,6 +152,13 @@ start_vm() {
 	# tsc=reliable: QEMU's TCG TSC follows the host clock; without it the
 	# clocksource watchdog, itself delayed by the load, flags it unstable.
 	local append="console=ttyS0,115200 panic=-1 printk.devkmsg=on no_timer_check tsc=reliable"
+	# Memory debugging, built into Debian's kernels but off: slub_debug
+	# sanity-checks, red-zones and poisons every slab object (a write out
+	# of bounds or after free is reported when the object is next
+	# checked); KFENCE (6.12+) guards a sample of allocations with pages
+	# and catches the access itself.  TBIB_VM_MEMDEBUG=0 turns both off.
+	[ "${TBIB_VM_MEMDEBUG:-1}" = 0 ] ||
+		append+=" slub_debug=FZPU,kmalloc-*,skbuff_* kfence.sample_interval=10"
 	append+=" TBIB_TEST=$NAME TBIB_ROLE=$v TBIB_VMS=$NVMS TBIB_LINKS=$LINKS"
 	append+=" TBIB_TIMEOUT=$GTIMEOUT"
 	# debugging a hung guest: TBIB_VM_APPEND="nokaslr" and

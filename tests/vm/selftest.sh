@@ -5,6 +5,8 @@
 #   _ok        clean test                          -> must pass
 #   _fail      script exits 1                      -> must fail, "test exit 1"
 #   _warn      module WARNs on load, script exit 0 -> must fail, kernel splat
+#   _uaf       module writes to freed slab memory  -> must fail, slub_debug's
+#              report (the guests boot with it on)
 #   _timeout   script never ends                   -> must fail, timeout
 #              and again with no time to boot      -> killed by the host
 #   _pairfail  pair, links checked, vm1 fails      -> must fail on vm1, and
@@ -64,6 +66,8 @@ expect _fail 1 '^reason=vm0 test exit 1$'
 expect _warn 1 '^vm0_splat=.*WARNING:.*tbib_warnmod'
 # the script itself succeeded: only the splat failed it
 grep -q '^vm0_rc=0$' "$RES/_warn/result" 2>/dev/null || bad+=("_warn: script did not exit 0")
+expect _uaf 1 '^vm0_splat=.*BUG kmalloc-96 \(.*\): (Poison overwritten|Object corrupt)'
+grep -q '^vm0_rc=0$' "$RES/_uaf/result" 2>/dev/null || bad+=("_uaf: script did not exit 0")
 expect _timeout 1 '^reason=vm0 test timed out'
 # a guest that never reports: the host's deadline kills it (no slack for
 # boot, so the deadline passes before the guest can say anything)

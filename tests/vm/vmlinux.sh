@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Print the path of an uncompressed vmlinux (ELF) of an installed kernel,
-# extracted once from /boot/vmlinuz-KVER into build/<KVER>/vmlinux.
+# Print the path of an uncompressed vmlinux (ELF) of a kernel, extracted
+# once from its vmlinuz (scripts/kernels.sh image) into build/<KVER>/vmlinux.
 # QEMU boots it through its PVH entry point: that skips the kernel's own
 # decompressor, which under TCG costs up to 20 s per boot for an
 # xz-compressed kernel (Debian's 6.1) on a busy host.
@@ -21,9 +21,8 @@ while getopts "k:" o; do
 	esac
 done
 [ -n "$KVER" ] || { echo "usage: $0 -k KVER" >&2; exit 2; }
-SRC=/boot/vmlinuz-$KVER
+SRC=$("$TOP/scripts/kernels.sh" image "$KVER") || exit 1
 OUT=$TOP/build/$KVER/vmlinux
-[ -f "$SRC" ] || exit 1
 mkdir -p "$(dirname "$OUT")"
 exec 9>"$OUT.lock"
 flock 9
