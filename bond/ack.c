@@ -17,8 +17,8 @@
  * ever fill them, so after tbib_uc_gap_ms the message is given up.
  */
 
-#include "conn.h"
-#include "psn.h"
+#include "bond/conn.h"
+#include "bond/psn.h"
 
 void tbib_pkt_init(struct tbib_conn *c, struct tbib_pkt *p, u8 opcode,
 		   bool response)

@@ -7,7 +7,7 @@
 #ifndef TBIB_BITS_H
 #define TBIB_BITS_H
 
-#include "portable.h"
+#include "bond/portable.h"
 
 static inline bool tbib_bit_test(const u64 *map, u32 bit)
 {

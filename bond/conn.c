@@ -6,8 +6,8 @@
 #include <linux/jhash.h>
 #include <linux/slab.h>
 
-#include "conn.h"
-#include "psn.h"
+#include "bond/conn.h"
+#include "bond/psn.h"
 
 /* Any constant: the generation only has to differ between connections. */
 #define TBIB_GEN_SEED	0x7b1b6e6e

@@ -51,12 +51,12 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
-#include "tbib.h"
-#include "verbs.h"
-#include "wire.h"
-#include "rxwin.h"
-#include "txtrack.h"
-#include "sched.h"
+#include "kmod/tbib.h"
+#include "kmod/verbs.h"
+#include "bond/wire.h"
+#include "bond/rxwin.h"
+#include "bond/txtrack.h"
+#include "bond/sched.h"
 
 struct tbib_rail;
 struct tbib_peer;

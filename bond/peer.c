@@ -3,10 +3,10 @@
 
 #include <linux/slab.h>
 
-#include "peer.h"
-#include "rail.h"
-#include "nl.h"
-#include "transport.h"
+#include "bond/peer.h"
+#include "rail/rail.h"
+#include "netlink/nl.h"
+#include "kmod/transport.h"
 
 struct tbib_peer *tbib_peer_find_lid_rcu(struct tbib_dev *dev, u32 lid)
 {

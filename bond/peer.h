@@ -20,7 +20,7 @@
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 
-#include "tbib.h"
+#include "kmod/tbib.h"
 
 struct tbib_rail;
 

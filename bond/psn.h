@@ -9,7 +9,7 @@
 #ifndef TBIB_PSN_H
 #define TBIB_PSN_H
 
-#include "portable.h"
+#include "bond/portable.h"
 
 #define TBIB_PSN_BITS	24
 #define TBIB_PSN_MASK	0xFFFFFFu

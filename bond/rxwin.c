@@ -7,8 +7,8 @@
  * A separate bitmap of occupied slots lets items be any pointer (even
  * NULL) and makes SACK generation a matter of copying bits.
  */
-#include "rxwin.h"
-#include "bits.h"
+#include "bond/rxwin.h"
+#include "bond/bits.h"
 
 size_t tbib_rxwin_size(u32 cap)
 {

@@ -16,9 +16,9 @@
 #ifndef TBIB_RXWIN_H
 #define TBIB_RXWIN_H
 
-#include "portable.h"
-#include "psn.h"
-#include "wire.h"
+#include "bond/portable.h"
+#include "bond/psn.h"
+#include "bond/wire.h"
 
 /*
  * Result of tbib_rxwin_insert():

@@ -9,7 +9,7 @@
  * below 2^62 and the denominator below 2^42: no overflow, no floating
  * point, one 64-bit division per candidate rail.
  */
-#include "sched.h"
+#include "bond/sched.h"
 
 #define TBIB_NS_PER_BYTE_KBPS	8000000ULL	/* 8 bits * 1e9 ns / 1e3 */
 

@@ -27,7 +27,7 @@
 #ifndef TBIB_SCHED_H
 #define TBIB_SCHED_H
 
-#include "portable.h"
+#include "bond/portable.h"
 
 #define TBIB_SCHED_WEIGHT_UNIT	100		/* TBIB_WEIGHT_DEFAULT */
 #define TBIB_SCHED_WEIGHT_MAX	1000		/* TBIB_WEIGHT_MAX */

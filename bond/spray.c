@@ -35,10 +35,10 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
-#include "conn.h"
-#include "peer.h"
-#include "rail.h"
-#include "trace.h"
+#include "bond/conn.h"
+#include "bond/peer.h"
+#include "rail/rail.h"
+#include "kmod/trace.h"
 
 struct tbib_tpeer {
 	spinlock_t lock;

@@ -16,8 +16,8 @@
  * passes matter: a retransmission can put a low PSN behind a higher one
  * on a list, and both may be acknowledged by the same SACK.
  */
-#include "txtrack.h"
-#include "bits.h"
+#include "bond/txtrack.h"
+#include "bond/bits.h"
 
 static struct tbib_txtrack_ent *tbib_txt_ent(struct tbib_txtrack *t, u32 psn)
 {

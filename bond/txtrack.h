@@ -28,9 +28,9 @@
 #ifndef TBIB_TXTRACK_H
 #define TBIB_TXTRACK_H
 
-#include "portable.h"
-#include "psn.h"
-#include "wire.h"
+#include "bond/portable.h"
+#include "bond/psn.h"
+#include "bond/wire.h"
 
 #define TBIB_TXT_NIL		0xFFFF
 

@@ -13,8 +13,8 @@
  * decode followed by encode reproduce the header bytes exactly, which the
  * fuzzer checks.
  */
-#include "wire.h"
-#include "psn.h"
+#include "bond/wire.h"
+#include "bond/psn.h"
 
 #define OP(_name, _ext, _flags) { .name = _name, .ext = _ext, .flags = _flags }
 #define P	TBIB_OPF_PAYLOAD

@@ -15,7 +15,7 @@
 #ifndef TBIB_WIRE_H
 #define TBIB_WIRE_H
 
-#include "portable.h"
+#include "bond/portable.h"
 
 #define TBIB_WIRE_VERSION	1
 

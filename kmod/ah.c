@@ -7,8 +7,8 @@
 #include <rdma/ib_mad.h>
 #include <rdma/rdma_user_rxe.h>
 
-#include "ah.h"
-#include "verbs.h"
+#include "kmod/ah.h"
+#include "kmod/verbs.h"
 
 /*
  * ah_num -> struct tbib_ah_rec.  IRQ-safe lock: create/destroy_ah may be

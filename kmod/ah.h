@@ -13,7 +13,7 @@
 
 #include <rdma/ib_verbs.h>
 
-#include "wqe.h"
+#include "kmod/wqe.h"
 
 struct tbib_ah_rec {
 	struct rcu_head		rcu;

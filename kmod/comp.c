@@ -29,10 +29,10 @@
  * to the error state.
  */
 
-#include "conn.h"
-#include "peer.h"
-#include "psn.h"
-#include "trace.h"
+#include "bond/conn.h"
+#include "bond/peer.h"
+#include "bond/psn.h"
+#include "kmod/trace.h"
 
 /* IB RNR timer encoding (min_rnr_timer, RNR NAK) in microseconds. */
 static const u32 tbib_rnr_us[32] = {

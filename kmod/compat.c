@@ -7,7 +7,7 @@
  */
 #include <rdma/uverbs_ioctl.h>
 
-#include "verbs.h"
+#include "kmod/verbs.h"
 
 #ifndef TBIB_HAVE_CREATE_CQ_ATTRS
 /*

@@ -6,9 +6,9 @@
 #include <rdma/ib_user_verbs.h>
 #include <rdma/uverbs_ioctl.h>
 
-#include "cq.h"
-#include "mmap.h"
-#include "verbs.h"
+#include "kmod/cq.h"
+#include "kmod/mmap.h"
+#include "kmod/verbs.h"
 
 static void tbib_cq_comp_work(struct work_struct *work)
 {

@@ -21,7 +21,7 @@
 #include <linux/workqueue.h>
 #include <rdma/ib_verbs.h>
 
-#include "queue.h"
+#include "kmod/queue.h"
 
 struct tbib_cq {
 	struct ib_cq		ibcq;

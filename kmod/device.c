@@ -8,13 +8,13 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 
-#include "tbib.h"
-#include "nl.h"
-#include "peer.h"
-#include "rail.h"
-#include "transport.h"
-#include "hello.h"
-#include "verbs.h"
+#include "kmod/tbib.h"
+#include "netlink/nl.h"
+#include "bond/peer.h"
+#include "rail/rail.h"
+#include "kmod/transport.h"
+#include "rail/hello.h"
+#include "kmod/verbs.h"
 
 static u32 tbib_next_dev_id;	/* cfg lock */
 

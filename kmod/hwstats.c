@@ -5,7 +5,7 @@
  * /sys/class/infiniband/tbibN/ports/1/hw_counters show them.
  */
 
-#include "tbib.h"
+#include "kmod/tbib.h"
 
 #define TBIB_HW_NUM	(TBIB_STATS_NUM - TBIB_STATS_FIRST)
 

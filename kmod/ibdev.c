@@ -9,7 +9,7 @@
  */
 
 #include <rdma/ib_mad.h>
-#include "tbib.h"
+#include "kmod/tbib.h"
 
 static int tbib_query_port(struct ib_device *ibdev, u32 port_num,
 			   struct ib_port_attr *attr)

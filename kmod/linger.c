@@ -11,10 +11,10 @@
 #include <linux/jiffies.h>
 #include <linux/string.h>
 
-#include "conn.h"
-#include "linger.h"
-#include "psn.h"
-#include "stats.h"
+#include "bond/conn.h"
+#include "kmod/linger.h"
+#include "bond/psn.h"
+#include "kmod/stats.h"
 
 void tbib_linger_init(struct tbib_linger *l)
 {

@@ -8,8 +8,8 @@
 #include <linux/rtnetlink.h>
 #include <rdma/rdma_netlink.h>
 
-#include "tbib.h"
-#include "rail.h"
+#include "kmod/tbib.h"
+#include "rail/rail.h"
 
 static int tbib_link_newlink(const char *ibdev_name, struct net_device *ndev)
 {

@@ -8,10 +8,10 @@
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 
-#include "tbib.h"
-#include "nl.h"
-#include "rail.h"
-#include "transport.h"
+#include "kmod/tbib.h"
+#include "netlink/nl.h"
+#include "rail/rail.h"
+#include "kmod/transport.h"
 
 DEFINE_MUTEX(tbib_cfg_lock);
 LIST_HEAD(tbib_devs);

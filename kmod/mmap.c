@@ -32,7 +32,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-#include "mmap.h"
+#include "kmod/mmap.h"
 
 struct tbib_mmap_entry *tbib_mmap_entry_create(struct ib_ucontext *uctx,
 					       void *buf, size_t size)

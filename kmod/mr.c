@@ -9,8 +9,8 @@
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
-#include "mr.h"
-#include "verbs.h"
+#include "kmod/mr.h"
+#include "kmod/verbs.h"
 
 /*
  * Live MRs by key index (key >> 8).  Readers use RCU (xa_load) and take

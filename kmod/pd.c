@@ -3,8 +3,8 @@
  * PD verbs.  ib_core allocates and frees struct tbib_pd and refuses to
  * destroy a PD that objects still use, so there is nothing to track.
  */
-#include "pd.h"
-#include "verbs.h"
+#include "kmod/pd.h"
+#include "kmod/verbs.h"
 
 int tbib_alloc_pd(struct ib_pd *ibpd, struct ib_udata *udata)
 {

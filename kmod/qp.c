@@ -9,10 +9,10 @@
 #include <linux/xarray.h>
 #include <rdma/rdma_user_rxe.h>
 
-#include "ah.h"
-#include "mmap.h"
-#include "qp.h"
-#include "verbs.h"
+#include "kmod/ah.h"
+#include "kmod/mmap.h"
+#include "kmod/qp.h"
+#include "kmod/verbs.h"
 
 /*
  * QP number -> QP.  Numbers are allocated cyclically (a number is

@@ -110,10 +110,10 @@
 #include <linux/workqueue.h>
 #include <rdma/ib_verbs.h>
 
-#include "cq.h"
-#include "queue.h"
-#include "srq.h"
-#include "wqe.h"
+#include "kmod/cq.h"
+#include "kmod/queue.h"
+#include "kmod/srq.h"
+#include "kmod/wqe.h"
 
 struct tbib_qp_attrs {
 	u32		dest_qp_num;

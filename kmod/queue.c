@@ -7,8 +7,8 @@
 #include <linux/overflow.h>
 #include <linux/vmalloc.h>
 
-#include "queue.h"
-#include "mmap.h"
+#include "kmod/queue.h"
+#include "kmod/mmap.h"
 
 /* Slots smaller than a cache line would make neighbours share lines. */
 #define TBIB_QUEUE_MIN_ELEM	64

@@ -20,10 +20,10 @@
  * is copied from the MR into the frame once.
  */
 
-#include "conn.h"
-#include "peer.h"
-#include "psn.h"
-#include "trace.h"
+#include "bond/conn.h"
+#include "bond/peer.h"
+#include "bond/psn.h"
+#include "kmod/trace.h"
 
 static bool tbib_wqe_signaled(const struct tbib_conn *c,
 			      const struct tbib_send_wqe *w)

@@ -33,10 +33,10 @@
  * the rest.
  */
 
-#include "conn.h"
-#include "peer.h"
-#include "psn.h"
-#include "rail.h"
+#include "bond/conn.h"
+#include "bond/peer.h"
+#include "bond/psn.h"
+#include "rail/rail.h"
 
 enum tbib_resp_res {
 	TBIB_RESP_NEXT,		/* go on with the next packet */

@@ -2,8 +2,8 @@
 /*
  * SGE list cursor (see sgl.h).
  */
-#include "qp.h"
-#include "sgl.h"
+#include "kmod/qp.h"
+#include "kmod/sgl.h"
 
 void tbib_sgl_init(struct tbib_sgl *s, struct tbib_qp *qp,
 		   const struct ib_sge *sge, u32 num_sge, int access)

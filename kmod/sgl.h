@@ -20,7 +20,7 @@
 #include <linux/skbuff.h>
 #include <rdma/ib_verbs.h>
 
-#include "mr.h"
+#include "kmod/mr.h"
 
 struct tbib_qp;
 

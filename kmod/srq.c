@@ -6,9 +6,9 @@
 #include <linux/xarray.h>
 #include <rdma/rdma_user_rxe.h>
 
-#include "mmap.h"
-#include "srq.h"
-#include "verbs.h"
+#include "kmod/mmap.h"
+#include "kmod/srq.h"
+#include "kmod/verbs.h"
 
 /* SRQ numbers reported to userspace (the rxe ABI has a field for it). */
 static DEFINE_XARRAY_ALLOC1(tbib_srqs);

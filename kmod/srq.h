@@ -17,8 +17,8 @@
 #include <linux/spinlock.h>
 #include <rdma/ib_verbs.h>
 
-#include "queue.h"
-#include "wqe.h"
+#include "kmod/queue.h"
+#include "kmod/wqe.h"
 
 struct tbib_srq {
 	struct ib_srq		ibsrq;

@@ -21,7 +21,7 @@
 #include <linux/percpu.h>
 #include <linux/atomic.h>
 #include <linux/types.h>
-#include "uapi/tbib.h"	/* netlink/uapi/tbib.h: enum tbib_a_stats */
+#include "netlink/uapi/tbib.h"	/* enum tbib_a_stats */
 
 #define TBIB_STATS_NUM	(TBIB_A_STATS_MAX + 1)
 /* First real counter; UNSPEC and PAD are not counters. */

@@ -49,9 +49,9 @@
 #include <linux/types.h>
 #include <rdma/ib_verbs.h>
 
-#include "uapi/tbib.h"		/* netlink/uapi/tbib.h */
-#include "stats.h"
-#include "linger.h"
+#include "netlink/uapi/tbib.h"
+#include "kmod/stats.h"
+#include "kmod/linger.h"
 
 /* Version of the rxe user ABI (the stock librxe speaks version 2). */
 #define TBIB_UVERBS_ABI_VERSION	2

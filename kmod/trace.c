@@ -4,4 +4,4 @@
  */
 
 #define CREATE_TRACE_POINTS
-#include "trace.h"
+#include "kmod/trace.h"

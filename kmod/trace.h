@@ -18,9 +18,10 @@
  * show exactly what went on the wire; nothing is computed while the
  * events are disabled.
  *
- * CREATE_TRACE_POINTS is defined in kmod/trace.c only.  The out-of-tree
- * build finds this file again as "./trace.h" through -I$(src)/kmod (see
- * Kbuild); the portable bond/ files never include it.
+ * CREATE_TRACE_POINTS is defined in kmod/trace.c only, which makes
+ * <trace/define_trace.h> include this file again as "kmod/trace.h"
+ * (TRACE_INCLUDE_PATH, found through Kbuild's one -I, the project root);
+ * the portable bond/ files never include it.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM tbib
@@ -30,10 +31,10 @@
 
 #include <linux/skbuff.h>
 
-#include "conn.h"
-#include "peer.h"
-#include "rail.h"
-#include "wire.h"
+#include "bond/conn.h"
+#include "bond/peer.h"
+#include "rail/rail.h"
+#include "bond/wire.h"
 
 /* Header offsets the events read (bond/WIRE.md). */
 #define TBIB_TR_OPCODE		1
@@ -380,7 +381,7 @@ TRACE_EVENT(tbib_qp_error,
 #endif /* TBIB_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH
-#define TRACE_INCLUDE_PATH .
+#define TRACE_INCLUDE_PATH kmod
 #undef TRACE_INCLUDE_FILE
 #define TRACE_INCLUDE_FILE trace
 #include <trace/define_trace.h>

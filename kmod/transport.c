@@ -23,11 +23,11 @@
 #include <linux/module.h>
 #include <linux/seq_file.h>
 
-#include "conn.h"
-#include "peer.h"
-#include "rail.h"
-#include "transport.h"
-#include "trace.h"
+#include "bond/conn.h"
+#include "bond/peer.h"
+#include "rail/rail.h"
+#include "kmod/transport.h"
+#include "kmod/trace.h"
 
 unsigned int tbib_max_payload = TBIB_WIRE_MAX_PAYLOAD;
 module_param_named(max_payload, tbib_max_payload, uint, 0644);

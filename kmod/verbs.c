@@ -5,9 +5,9 @@
  */
 #include <linux/atomic.h>
 
-#include "mmap.h"
-#include "tbib.h"
-#include "verbs.h"
+#include "kmod/mmap.h"
+#include "kmod/tbib.h"
+#include "kmod/verbs.h"
 
 /* ---- object accounting ------------------------------------------------------ */
 

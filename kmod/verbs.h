@@ -25,14 +25,14 @@
 
 #include <rdma/ib_verbs.h>
 
-#include "ah.h"
-#include "cq.h"
-#include "mr.h"
-#include "pd.h"
-#include "qp.h"
-#include "sgl.h"
-#include "srq.h"
-#include "wqe.h"
+#include "kmod/ah.h"
+#include "kmod/cq.h"
+#include "kmod/mr.h"
+#include "kmod/pd.h"
+#include "kmod/qp.h"
+#include "kmod/sgl.h"
+#include "kmod/srq.h"
+#include "kmod/wqe.h"
 
 /* create_cq, resize_user_cq and reg_user_mr, as this kernel spells them */
 extern const struct ib_device_ops tbib_compat_verbs_ops;

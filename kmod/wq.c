@@ -6,8 +6,8 @@
  */
 #include <linux/string.h>
 
-#include "qp.h"
-#include "verbs.h"
+#include "kmod/qp.h"
+#include "kmod/verbs.h"
 
 /* ---- send queue ---------------------------------------------------------- */
 

@@ -11,10 +11,10 @@
 #include <linux/string.h>
 #include <rdma/rdma_user_rxe.h>
 
-#include "ah.h"
-#include "mr.h"
-#include "qp.h"
-#include "wqe.h"
+#include "kmod/ah.h"
+#include "kmod/mr.h"
+#include "kmod/qp.h"
+#include "kmod/wqe.h"
 
 /* Send flags a WQE may carry. */
 #define TBIB_SEND_FLAGS_OK	(IB_SEND_FENCE | IB_SEND_SIGNALED | \

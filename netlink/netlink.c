@@ -21,11 +21,11 @@
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
 
-#include "tbib.h"
-#include "nl.h"
-#include "hello.h"
-#include "peer.h"
-#include "rail.h"
+#include "kmod/tbib.h"
+#include "netlink/nl.h"
+#include "rail/hello.h"
+#include "bond/peer.h"
+#include "rail/rail.h"
 
 static struct genl_family tbib_genl_family;
 static u32 tbib_nl_gen = 1;	/* cfg lock */

@@ -14,10 +14,10 @@
 #include <linux/moduleparam.h>
 #include <linux/skbuff.h>
 
-#include "hello.h"
-#include "portable.h"
-#include "peer.h"
-#include "rail.h"
+#include "rail/hello.h"
+#include "bond/portable.h"
+#include "bond/peer.h"
+#include "rail/rail.h"
 
 static_assert(sizeof(struct tbib_hello) == TBIB_HELLO_LEN);
 

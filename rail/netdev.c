@@ -15,9 +15,9 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 
-#include "rail.h"
-#include "hello.h"
-#include "nl.h"
+#include "rail/rail.h"
+#include "rail/hello.h"
+#include "netlink/nl.h"
 
 struct tbib_netdev_rail {
 	struct tbib_rail rail;

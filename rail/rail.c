@@ -6,12 +6,12 @@
 
 #include <linux/slab.h>
 
-#include "rail.h"
-#include "hello.h"
-#include "nl.h"
-#include "peer.h"
-#include "transport.h"
-#include "trace.h"
+#include "rail/rail.h"
+#include "rail/hello.h"
+#include "netlink/nl.h"
+#include "bond/peer.h"
+#include "kmod/transport.h"
+#include "kmod/trace.h"
 
 int tbib_rail_init(struct tbib_rail *rail, struct tbib_dev *dev,
 		   const struct tbib_rail_ops *ops)

@@ -21,7 +21,7 @@
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 
-#include "tbib.h"
+#include "kmod/tbib.h"
 
 struct tbib_rail;
 

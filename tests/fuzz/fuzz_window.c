@@ -13,9 +13,9 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include "rxwin.h"
-#include "txtrack.h"
-#include "wire.h"
+#include "bond/rxwin.h"
+#include "bond/txtrack.h"
+#include "bond/wire.h"
 
 #define ASSERT(c) do { if (!(c)) __builtin_trap(); } while (0)
 

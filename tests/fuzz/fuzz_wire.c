@@ -9,8 +9,8 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include "wire.h"
-#include "psn.h"
+#include "bond/wire.h"
+#include "bond/psn.h"
 
 #define ASSERT(c) do { if (!(c)) __builtin_trap(); } while (0)
 

@@ -7,7 +7,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include "wire.h"
+#include "bond/wire.h"
 
 static void put(const char *dir, const char *name, const void *b, size_t n)
 {

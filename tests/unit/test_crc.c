@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* CRC32C: known vectors (RFC 3720 B.4), incremental use, wire trailer. */
-#include "portable.h"
-#include "wire.h"
+#include "bond/portable.h"
+#include "bond/wire.h"
 #include "check.h"
 
 static void test_vectors(void)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* 24-bit PSN arithmetic around the wrap. */
-#include "psn.h"
+#include "bond/psn.h"
 #include "check.h"
 
 static void test_add_sub(void)

@@ -5,7 +5,7 @@
  * a randomized run against a model.  Items are heap blocks so that
  * AddressSanitizer's leak check proves every item is handed back once.
  */
-#include "rxwin.h"
+#include "bond/rxwin.h"
 #include "check.h"
 
 struct item {

@@ -4,9 +4,9 @@
  * frame, decoded, and applied to the sender's tracker, gives the sender
  * exactly the receiver's view.  Also pins down the bitmap layout.
  */
-#include "rxwin.h"
-#include "txtrack.h"
-#include "wire.h"
+#include "bond/rxwin.h"
+#include "bond/txtrack.h"
+#include "bond/wire.h"
 #include "check.h"
 
 /* Encode s in an ACK, decode it back (through an exact-size buffer). */

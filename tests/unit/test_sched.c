@@ -4,7 +4,7 @@
  * draining at their rates (8:4:2:1 and equal), administrator weights,
  * weight 0, stopped and down rails, MTU, tie rotation, rate samples.
  */
-#include "sched.h"
+#include "bond/sched.h"
 #include "check.h"
 
 #define NS_PER_S	1000000000ULL

@@ -5,8 +5,8 @@
  * wrap, and a simulation against FIFO rails with loss in which every
  * PSN the tracker declares lost must really have been lost.
  */
-#include "txtrack.h"
-#include "rxwin.h"
+#include "bond/txtrack.h"
+#include "bond/rxwin.h"
 #include "check.h"
 
 static struct tbib_txtrack *tt_new(u32 cap, u32 start)

@@ -5,8 +5,8 @@
  * Frames are decoded from heap buffers of exactly their length so that
  * AddressSanitizer catches any read past the end.
  */
-#include "wire.h"
-#include "psn.h"
+#include "bond/wire.h"
+#include "bond/psn.h"
 #include "check.h"
 
 static const u8 expected_ext[] = {

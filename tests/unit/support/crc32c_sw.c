@@ -4,7 +4,7 @@
  * unit tests and fuzzers; the kernel build uses crc32c() instead.
  * Same "raw" convention: no inversion of seed or result.
  */
-#include "portable.h"
+#include "bond/portable.h"
 
 static u32 crc_table[256];
 static bool crc_table_ready;
