@@ -4,7 +4,7 @@
  *
  * Packets of one QP are sprayed over several rails and arrive out of
  * order; data of PSN n may only be placed once every PSN before it has
- * been (DESIGN.md 3.3).  The window holds the out-of-order packets as
+ * been (DESIGN.md 4.2).  The window holds the out-of-order packets as
  * opaque pointers (sk_buffs in the kernel, no copy) in a power-of-two ring
  * indexed by PSN, and hands them back in PSN order as the gaps fill.  It
  * also produces the SACK block the receiver sends back.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Rail scheduler: picks, for each packet to a peer, the rail expected to
- * finish sending it first (DESIGN.md 3.5).
+ * finish sending it first (DESIGN.md 7).
  *
  * Finish time of a packet of B bytes on rail r:
  *	(queued_r + inflight_r + B) / effective_rate_r

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Spraying: every packet to a peer goes to the rail expected to finish it
- * first (DESIGN.md 3.5), chosen by the portable scheduler (sched.c) that
+ * first (DESIGN.md 7), chosen by the portable scheduler (sched.c) that
  * each peer owns here; plus the frame helpers shared by the requester and
  * the responder.
  *

@@ -8,7 +8,7 @@
  * acknowledged (selectively) or known lost.
  *
  * Rails are FIFO, so a PSN sent on rail r is lost as soon as a PSN sent
- * later on the same rail is acknowledged (DESIGN.md 3.4).  Each rail keeps
+ * later on the same rail is acknowledged (DESIGN.md 6).  Each rail keeps
  * its in-flight PSNs in a list in send order; an incoming SACK marks PSNs
  * acknowledged and walks the lists of the rails concerned, moving every
  * unacknowledged PSN sent before an acknowledged one to the lost set.

@@ -229,7 +229,7 @@ static int tbib_mr_copy_range_from_skb(struct tbib_mr *mr, u64 iova,
 /*
  * The last byte is stored last, after a write barrier: applications poll
  * the last byte of an RDMA WRITE to learn that all of it arrived
- * (perftest's latency tests, DESIGN.md 3.3), and memcpy() promises no
+ * (perftest's latency tests, DESIGN.md 4.2), and memcpy() promises no
  * order: x86's memcpy_orig (CPUs without fast string moves, such as
  * QEMU's default model) copies backwards depending on the low address
  * bits of source and destination, and fast string stores may become

@@ -7,7 +7,7 @@
  * not copied) until the gap before them fills, earlier ones are
  * duplicates.  So data of PSN n is placed only after every PSN before it,
  * exactly as on one in-order link, and an application polling on the last
- * byte of a WRITE sees the whole message (DESIGN.md 3.3).
+ * byte of a WRITE sees the whole message (DESIGN.md 4.2).
  *
  * RC errors, as IB has them:
  *   no receive WQE for a SEND (or WRITE with immediate): RNR NAK; the

@@ -1,7 +1,7 @@
 #!/bin/bash
 # tbib-test: topology=single timeout=300
 #
-# Rail failover under load (DESIGN.md 3.4, 6) between tbib0 and tbib1 over
+# Rail failover under load (DESIGN.md 6, 11.1) between tbib0 and tbib1 over
 # four veth rails va<i>/vb<i>:
 #  1. an integrity run (every byte checked, every WR completes once) while
 #     rails go away one by one down to one, each in another way --

@@ -2,7 +2,7 @@
 # tbib-test: topology=single timeout=180
 #
 # Every rail to the peer down at once for less than the QP timeout, then
-# one back (DESIGN.md 3.4: the retransmit timer and retry_cnt have their
+# one back (DESIGN.md 6: the retransmit timer and retry_cnt have their
 # IB meaning): an integrity run between tbib0 and tbib1 over four veth
 # rails, QP timeout 20 (4.3 s) and retry_cnt 7, must complete with every
 # byte right and every WR completed once, and the restored rail carries

@@ -8,7 +8,7 @@
 # vm1 the client of each.  QEMU's datagram links lose ~1% of the frames in
 # bursts, so retransmission is part of every run.  Each run must end with
 # rc 0 on both sides, report no error and print its result lines; the
-# numbers are printed, not asserted (TCG VMs, DESIGN.md 5).
+# numbers are printed, not asserted (TCG VMs, DESIGN.md 11).
 . /tests/lib.sh
 . /tests/_xport-lib.sh
 

@@ -4,7 +4,7 @@
 # perftest between tbib0 and tbib1 in one VM over two veth rails: every
 # bandwidth and latency tool over all sizes (-a, few iterations), UD and
 # UC, several QPs, bidirectional, inline; every run must finish without
-# error.  Numbers are printed, not asserted (DESIGN.md 5).
+# error.  Numbers are printed, not asserted (DESIGN.md 11).
 . /tests/lib.sh
 . /tests/_xport-lib.sh
 

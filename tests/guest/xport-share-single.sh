@@ -1,7 +1,7 @@
 #!/bin/bash
 # tbib-test: topology=single timeout=240
 #
-# Spraying shares (DESIGN.md 3.5): one RC QP (ib_write_bw, 64 KiB WRITEs)
+# Spraying shares (DESIGN.md 7): one RC QP (ib_write_bw, 64 KiB WRITEs)
 # from tbib0 to tbib1 over four veth rails.
 #  - equal weights: every rail carries at least 15% of the bytes;
 #  - weights 8:4:2:1 (800/400/200/100, 100 = 1x): the shares of the bytes
