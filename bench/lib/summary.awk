@@ -179,7 +179,7 @@ END {
 	print ""
 
 	# ---------- targets ----------
-	print "## Against the targets (DESIGN.md section 6)"
+	print "## Against the targets (DESIGN.md section 11.1)"
 	print ""
 	print "| target | measured here | status |"
 	print "| --- | --- | --- |"
@@ -312,7 +312,7 @@ END {
 	print ""
 	print "The receiver removes one rail, then a second, then adds both back (`tbibctl rail del/add` on vm0; the rail sends a BYE, as a cable pulled on the other side would not, and the sender learns of it from that or its probes and ACKs)."
 	print ""
-	print "**Stall** (the figure for the target): vm0 traces its data frames and rail state changes with ftrace (`tests/guest/_p3-stall.awk`) and delivers the frames' PSNs in order, as the responder does; the stall after a removal is the longest time without delivery that ends after the removal (from the kernel's timestamp of the rail going down) and starts within the second after it (or before the next event); the same after the rails are added back. In brackets, the same rule 1.2 s before the removal: the longest pause of an undisturbed second in this guest. The rates are the delivered Mbit/s in the 1.5 s before and the 1 s after the removal."
+	print "**Stall** (the figure for the target): vm0 traces its data frames and rail state changes with ftrace (`bench/guest/_p3-stall.awk`) and delivers the frames' PSNs in order, as the responder does; the stall after a removal is the longest time without delivery that ends after the removal (from the kernel's timestamp of the rail going down) and starts within the second after it (or before the next event); the same after the rails are added back. In brackets, the same rule 1.2 s before the removal: the longest pause of an undisturbed second in this guest. The rates are the delivered Mbit/s in the 1.5 s before and the 1 s after the removal."
 	print ""
 	print "**Gap** (for the plot only): vm0 also samples every 50 ms tbib0's port counter rx_bytes and each link's netdev rx_bytes; the gap is from a removal to the start of the first of four intervals in a row at >= half the level of the 1.5 s before it. Under TCG one 50 ms interval carries anywhere from a fifth to twice the mean, so this rule finds gaps of up to a second where nothing happened: it is no measure of a dip of 100 ms."
 	print ""

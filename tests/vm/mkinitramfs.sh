@@ -10,7 +10,8 @@
 #            ibverbs-utils, UCX (ucx_info, ucx_perftest and its transport
 #            modules), the in-tree modules of tests/vm/modules.list
 #            with their dependencies.  Changes only with the packages.
-#   overlay  /init, tests/guest/, tbib.ko, tbibctl, build/<KVER>/guest-tools,
+#   overlay  /init, tests/guest/ and bench/guest/ (both in /tests), tbib.ko,
+#            tbibctl, build/<KVER>/guest-tools,
 #            the self-test module, and modules.dep regenerated with them.
 #            Changes all the time during development; built in a second.
 #
@@ -109,7 +110,7 @@ overlay_inputs() {
 		[ -f "$f" ] && stat -c '%n %s %Y' "$f"
 	done
 	# guest scripts by content: editors and git touch mtimes freely
-	(cd "$TOP/tests/guest" && find . -type f | LC_ALL=C sort | xargs -r sha256sum)
+	(cd "$TOP" && find tests/guest bench/guest -type f | LC_ALL=C sort | xargs -r sha256sum)
 	true
 }
 base_stamp=$(base_inputs | sha256sum | cut -d' ' -f1)
@@ -276,6 +277,7 @@ mkdir -p "$O/usr/local/bin" "$O/tests"
 cp -p "$VM/init" "$O/init"
 chmod 0755 "$O/init"
 cp -pR "$TOP"/tests/guest/. "$O/tests/"
+cp -pR "$TOP"/bench/guest/. "$O/tests/"
 if [ -f "$TBIBCTL" ] && is_elf "$TBIBCTL"; then
 	cp "$TBIBCTL" "$O/usr/local/bin/tbibctl"
 	put_libs "$O" "$TBIBCTL"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run one guest test, tests/guest/NAME.sh, in QEMU (TCG) VMs booted on the
+# Run one guest script, tests/guest/NAME.sh (a test) or bench/guest/NAME.sh
+# (a benchmark group), in QEMU (TCG) VMs booted on the
 # Debian kernel KVER (one of scripts/kernels.sh).
 #
 #   run.sh -k KVER -t NAME [-o RESULTS_DIR] [-v]
@@ -56,6 +57,7 @@ while getopts "k:t:o:v" o; do
 done
 [ -n "$KVER" ] && [ -n "$NAME" ] || usage
 TEST=$TOP/tests/guest/$NAME.sh
+[ -f "$TEST" ] || TEST=$TOP/bench/guest/$NAME.sh
 [ -f "$TEST" ] || herr "no test $TEST"
 VMLINUZ=$("$TOP/scripts/kernels.sh" image "$KVER" 2>/dev/null) ||
 	herr "no kernel $KVER (image, modules and headers): scripts/kernels.sh lists them"

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Guest side of `make bench` (bench/run): sourced by the thin wrappers
-# tests/guest/_bench-<group>[-rxe].sh.  The wrapper's name is the only
+# bench/guest/_bench-<group>[-rxe].sh.  The wrapper's name is the only
 # parameter the harness can pass (TBIB_TEST), so it selects what to run:
 #
 #   _bench-p1       part 1: tbib (1 rail) vs rxe on link 0, perftest matrix

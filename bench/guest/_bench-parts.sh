@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The four parts of `make bench` (see bench/README.md), run by the
-# wrappers tests/guest/_bench-*.sh on both VMs of the pair.
+# wrappers bench/guest/_bench-*.sh on both VMs of the pair.
 . /tests/_bench-lib.sh
 
 # devs in the order of this repetition: alternate, so neither device
