@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Negative tests of RC between tbib0 and tbib1 (two veth rails), with the
-# exact IB completion status on both sides (tests/tools/verbs-errors.c):
+# exact IB completion status on both sides (tests/tools/verbs-errors/):
 # remote access errors (rkey, bounds, rights), local protection errors,
 # RNR, bad receives, the peer QP destroyed, objects in use (EBUSY), SEND
 # with Invalidate and LOCAL_INV of ordinary MRs, solicited-only CQ events,
