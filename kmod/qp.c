@@ -4,7 +4,6 @@
  * (modify/query) and errors.  Work queue handling is in wq.c; the rules
  * for the transport are in qp.h.
  */
-#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 #include <rdma/rdma_user_rxe.h>
@@ -474,8 +473,6 @@ int tbib_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr, int mask,
 	}
 
 	qp->attr = na;
-	if (cur == IB_QPS_RESET && next == IB_QPS_INIT)
-		qp->gen = get_random_u32();	/* a new connection */
 	tbib_qp_set_state(qp, next);
 
 	tbib_tp()->qp_modify(qp, cur, mask);

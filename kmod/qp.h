@@ -53,9 +53,10 @@
  * tbib_mr_get() (mr.h), execute LOCAL_INV / SEND_WITH_INV with
  * tbib_mr_invalidate() and REG_MR with tbib_mr_fast_reg().
  *
- * Connection generation: qp->gen is a new random value at every
- * RESET->INIT; put it on the wire so a reused QP number never accepts a
- * frame meant for the QP that had it before.
+ * Connection generation: the transport derives one for every connection
+ * (tbib_conn_gen(), from both QP numbers and the initial PSN) and puts it
+ * on the wire, so a reused QP number never accepts a frame meant for the
+ * QP that had it before.
  *
  * Errors and state
  *
@@ -172,7 +173,6 @@ struct tbib_qp {
 	 */
 	bool			sq_flushed;
 	bool			rq_flushed;
-	u32			gen;		/* connection generation */
 	struct tbib_qp_attrs	attr;
 
 	struct tbib_sq		sq;

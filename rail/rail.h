@@ -162,17 +162,6 @@ static inline bool tbib_rail_is_up(const struct tbib_rail *rail)
 }
 
 /*
- * Rate the scheduler should use: link rate scaled by the administrator
- * weight (TBIB_WEIGHT_DEFAULT = 1x).  0 means "keep the rail for failover
- * only".
- */
-static inline u64 tbib_rail_eff_rate(const struct tbib_rail *rail)
-{
-	return READ_ONCE(rail->rate_mbps) * READ_ONCE(rail->weight) /
-	       TBIB_WEIGHT_DEFAULT;
-}
-
-/*
  * Transmit one tbib frame (skb->data at the version byte).  The skb must
  * have rail->headroom bytes of headroom (tbib_rail_alloc_skb() does it).
  * Consumes @skb.  Caller holds rcu_read_lock() (or the cfg lock).
