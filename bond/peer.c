@@ -152,7 +152,7 @@ static void tbib_peer_delete(struct tbib_peer *peer)
 	if (peer->announced)
 		tbib_nl_peer_event(peer, TBIB_CMD_PEER_DEL);
 	/* Counted from here on by the device (see stats.h). */
-	tbib_stats_fold(&dev->stats, &peer->stats);
+	tbib_stats_fold_peer(&dev->stats, &peer->stats);
 	tbib_dev_check_lid_conflict(dev, NULL);
 	tbib_peer_put(peer);
 }

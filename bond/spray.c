@@ -350,6 +350,8 @@ static int tbib_spray_send(struct tbib_peer *peer, struct sk_buff *skb,
 	trace_tbib_tx(rail, skb);
 	if (tbib_rail_xmit(rail, skb))
 		return -ENOBUFS;
+	tbib_stat_inc(&peer->stats, TBIB_A_STATS_TX_PACKETS);
+	tbib_stat_add(&peer->stats, TBIB_A_STATS_TX_BYTES, len);
 	return slot;
 }
 

@@ -230,7 +230,7 @@ void tbib_dev_stats_total(struct tbib_dev *dev, u64 *out)
 	list_for_each_entry(rail, &dev->rails, node)
 		tbib_stats_accumulate(&rail->stats, out);
 	list_for_each_entry(peer, &dev->peers, node)
-		tbib_stats_accumulate(&peer->stats, out);
+		tbib_stats_accumulate_peer(&peer->stats, out);
 }
 
 /*

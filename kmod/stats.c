@@ -28,6 +28,13 @@ static const char *const tbib_stat_names[TBIB_STATS_NUM] = {
 	[TBIB_A_STATS_PROBES_RX]	= "probes_rx",
 	[TBIB_A_STATS_TX_ZEROCOPY]	= "tx_zerocopy",
 	[TBIB_A_STATS_TX_LINGER_ACK]	= "tx_linger_ack",
+	[TBIB_A_STATS_READ_REREQ_GAP]	= "read_rereq_gap",
+	[TBIB_A_STATS_READ_REREQ_LATE]	= "read_rereq_late",
+	[TBIB_A_STATS_READ_REREQ_TIMEOUT] = "read_rereq_timeout",
+	[TBIB_A_STATS_RX_READ_BYTES]	= "rx_read_bytes",
+	[TBIB_A_STATS_RX_READ_DUP_BYTES] = "rx_read_dup_bytes",
+	[TBIB_A_STATS_RX_DUP_READ_REQ]	= "rx_dup_read_req",
+	[TBIB_A_STATS_READ_REQ_MERGED]	= "read_req_merged",
 };
 
 const char *tbib_stat_name(unsigned int idx)
@@ -68,7 +75,7 @@ void tbib_stat_depth_add(struct tbib_stats *s, long delta)
 	}
 }
 
-void tbib_stats_accumulate(const struct tbib_stats *s, u64 *out)
+static void tbib_stats_sum(const struct tbib_stats *s, u64 *out, bool traffic)
 {
 	s64 depth, max;
 	int cpu, i;
@@ -79,7 +86,8 @@ void tbib_stats_accumulate(const struct tbib_stats *s, u64 *out)
 		const struct tbib_counters *c = per_cpu_ptr(s->pcpu, cpu);
 
 		for (i = TBIB_STATS_FIRST; i < TBIB_STATS_NUM; i++)
-			out[i] += READ_ONCE(c->v[i]);
+			if (traffic || !tbib_stat_is_traffic(i))
+				out[i] += READ_ONCE(c->v[i]);
 	}
 	depth = atomic64_read(&s->depth);
 	max = atomic64_read(&s->depth_max);
@@ -88,12 +96,23 @@ void tbib_stats_accumulate(const struct tbib_stats *s, u64 *out)
 		out[TBIB_A_STATS_REORDER_DEPTH_MAX] = max;
 }
 
-void tbib_stats_fold(struct tbib_stats *to, const struct tbib_stats *from)
+void tbib_stats_accumulate(const struct tbib_stats *s, u64 *out)
+{
+	tbib_stats_sum(s, out, true);
+}
+
+void tbib_stats_accumulate_peer(const struct tbib_stats *s, u64 *out)
+{
+	tbib_stats_sum(s, out, false);
+}
+
+static void tbib_stats_fold_sum(struct tbib_stats *to,
+				const struct tbib_stats *from, bool traffic)
 {
 	u64 sum[TBIB_STATS_NUM] = {};
 	int i;
 
-	tbib_stats_accumulate(from, sum);
+	tbib_stats_sum(from, sum, traffic);
 	for (i = TBIB_STATS_FIRST; i < TBIB_STATS_NUM; i++) {
 		if (i == TBIB_A_STATS_REORDER_DEPTH ||
 		    i == TBIB_A_STATS_REORDER_DEPTH_MAX)
@@ -105,4 +124,14 @@ void tbib_stats_fold(struct tbib_stats *to, const struct tbib_stats *from)
 		tbib_stat_depth_add(to, sum[TBIB_A_STATS_REORDER_DEPTH_MAX]);
 		tbib_stat_depth_add(to, -(long)sum[TBIB_A_STATS_REORDER_DEPTH_MAX]);
 	}
+}
+
+void tbib_stats_fold(struct tbib_stats *to, const struct tbib_stats *from)
+{
+	tbib_stats_fold_sum(to, from, true);
+}
+
+void tbib_stats_fold_peer(struct tbib_stats *to, const struct tbib_stats *from)
+{
+	tbib_stats_fold_sum(to, from, false);
 }

@@ -13,7 +13,9 @@
  * rail it used, a retransmit on its peer, a frame for an unknown QP on the
  * device).  Device totals are the device's own counters plus those of its
  * live rails and peers; a rail or peer folds its counters into its device
- * when it goes away, so totals never go backwards.
+ * when it goes away, so totals never go backwards.  The exception: a
+ * peer's tx/rx packets and bytes are a per-peer view of the traffic its
+ * rails count, never added to the device total nor folded into it.
  */
 #ifndef TBIB_STATS_H
 #define TBIB_STATS_H
@@ -53,14 +55,25 @@ static inline void tbib_stat_inc(struct tbib_stats *s, unsigned int idx)
 /* Reorder gauge: packets held now (delta may be negative). */
 void tbib_stat_depth_add(struct tbib_stats *s, long delta);
 
+/* Transport packets and bytes, counted by rails and, as a view, by peers. */
+static inline bool tbib_stat_is_traffic(unsigned int idx)
+{
+	return idx == TBIB_A_STATS_TX_PACKETS || idx == TBIB_A_STATS_TX_BYTES ||
+	       idx == TBIB_A_STATS_RX_PACKETS || idx == TBIB_A_STATS_RX_BYTES;
+}
+
 /*
  * Adds the counters of @s into @out (sums; the depth maximum is a max).
  * @out must have TBIB_STATS_NUM entries and be initialised by the caller.
+ * The _peer variant leaves out the traffic counters (device totals).
  */
 void tbib_stats_accumulate(const struct tbib_stats *s, u64 *out);
+void tbib_stats_accumulate_peer(const struct tbib_stats *s, u64 *out);
 
 /* Folds the counters of a dying object into @to (its device). */
 void tbib_stats_fold(struct tbib_stats *to, const struct tbib_stats *from);
+/* ... of a dying peer: all but the traffic counters. */
+void tbib_stats_fold_peer(struct tbib_stats *to, const struct tbib_stats *from);
 
 /* Counter name as used by rdma hw counters ("tx_packets", ...). */
 const char *tbib_stat_name(unsigned int idx);

@@ -292,6 +292,8 @@ void tbib_transport_rx(struct tbib_rail *rail, struct sk_buff *skb)
 		tbib_stat_inc(&rail->stats, TBIB_A_STATS_RX_DROP_PEER);
 		goto drop;
 	}
+	tbib_stat_inc(&peer->stats, TBIB_A_STATS_RX_PACKETS);
+	tbib_stat_add(&peer->stats, TBIB_A_STATS_RX_BYTES, skb->len);
 	why = tbib_rx_check(rail, peer, skb, &p);
 	if (unlikely(why)) {
 		tbib_stat_inc(&rail->stats, why);

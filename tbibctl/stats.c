@@ -40,6 +40,13 @@ static const char *const stat_names[TB_STATS_N] = {
 	[TBIB_A_STATS_PROBES_RX] = "probes_rx",
 	[TBIB_A_STATS_TX_ZEROCOPY] = "tx_zerocopy",
 	[TBIB_A_STATS_TX_LINGER_ACK] = "tx_linger_ack",
+	[TBIB_A_STATS_READ_REREQ_GAP] = "read_rereq_gap",
+	[TBIB_A_STATS_READ_REREQ_LATE] = "read_rereq_late",
+	[TBIB_A_STATS_READ_REREQ_TIMEOUT] = "read_rereq_timeout",
+	[TBIB_A_STATS_RX_READ_BYTES] = "rx_read_bytes",
+	[TBIB_A_STATS_RX_READ_DUP_BYTES] = "rx_read_dup_bytes",
+	[TBIB_A_STATS_RX_DUP_READ_REQ] = "rx_dup_read_req",
+	[TBIB_A_STATS_READ_REQ_MERGED] = "read_req_merged",
 };
 
 int tb_stats_parse(struct nlattr *nest, struct tb_stats *st)
@@ -93,6 +100,13 @@ static const struct {
 	  { "depth", "depth_max" } },
 	{ "rail", { TBIB_A_STATS_RAIL_UP, TBIB_A_STATS_RAIL_DOWN },
 	  { "up", "down" } },
+	{ "read", { TBIB_A_STATS_READ_REREQ_GAP, TBIB_A_STATS_READ_REREQ_LATE,
+		    TBIB_A_STATS_READ_REREQ_TIMEOUT, TBIB_A_STATS_RX_READ_BYTES,
+		    TBIB_A_STATS_RX_READ_DUP_BYTES,
+		    TBIB_A_STATS_RX_DUP_READ_REQ,
+		    TBIB_A_STATS_READ_REQ_MERGED },
+	  { "rereq_gap", "rereq_late", "rereq_timeout", "rx_bytes",
+	    "rx_dup_bytes", "dup_req", "merged" } },
 };
 
 void tb_stats_print(const struct tb_stats *st, FILE *f, const char *indent)

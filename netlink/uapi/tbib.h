@@ -147,6 +147,13 @@ enum tbib_a_stats {
 	TBIB_A_STATS_PROBES_RX,
 	TBIB_A_STATS_TX_ZEROCOPY,	/* payload sent from user pages, no copy */
 	TBIB_A_STATS_TX_LINGER_ACK,	/* duplicate acknowledged for a stopped QP */
+	TBIB_A_STATS_READ_REREQ_GAP,	/* READ asked again: passed on every rail */
+	TBIB_A_STATS_READ_REREQ_LATE,	/* READ asked again: response stopped */
+	TBIB_A_STATS_READ_REREQ_TIMEOUT, /* READ asked again on a timeout */
+	TBIB_A_STATS_RX_READ_BYTES,	/* READ response payload bytes received */
+	TBIB_A_STATS_RX_READ_DUP_BYTES,	/* ... of them already received before */
+	TBIB_A_STATS_RX_DUP_READ_REQ,	/* duplicate READ requests (responder) */
+	TBIB_A_STATS_READ_REQ_MERGED,	/* ... being answered: no second copy */
 
 	__TBIB_A_STATS_MAX,
 	TBIB_A_STATS_MAX = __TBIB_A_STATS_MAX - 1

@@ -231,6 +231,7 @@ static void test_rail_reply(void)
 	nla_put_u64(m, TBIB_A_STATS_TX_BYTES, 12345678901234ULL);
 	nla_put_u64(m, TBIB_A_STATS_RX_PACKETS, 9);
 	nla_put_u64(m, TBIB_A_STATS_RX_DROP_CSUM, 3);
+	nla_put_u64(m, TBIB_A_STATS_READ_REQ_MERGED, 2);
 	nla_put_u64(m, 200, 1);		/* unknown counter: ignored */
 	nla_nest_end(m, nest);
 
@@ -244,7 +245,8 @@ static void test_rail_reply(void)
 		"peer_bound yes weight 100 mtu 65000 rate 10000Mbit csum on\n"
 		"    tx: packets 10 bytes 12345678901234\n"
 		"    rx: packets 9\n"
-		"    rx_drop: csum 3\n"), "rail human:\n%s", out);
+		"    rx_drop: csum 3\n"
+		"    read: merged 2\n"), "rail human:\n%s", out);
 
 	f = mem();
 	tb_json_init(&j, f, false);
@@ -258,7 +260,8 @@ static void test_rail_reply(void)
 		"\"peer_bound\":true,\"weight\":100,\"mtu\":65000,\"rate_mbps\":10000,"
 		"\"csum\":true,\"stats\":{\"tx_packets\":10,"
 		"\"tx_bytes\":12345678901234,\"rx_packets\":9,"
-		"\"rx_drop_csum\":3}}\n"), "rail json:\n%s", out);
+		"\"rx_drop_csum\":3,\"read_req_merged\":2}}\n"),
+	      "rail json:\n%s", out);
 
 	/* without -s: no counters */
 	f = mem();
