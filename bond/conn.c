@@ -169,6 +169,7 @@ void tbib_conn_reset_tx(struct tbib_conn *c)
 	memset(c->rd, 0, sizeof(c->rd));
 	c->rd_busy = 0;
 	c->rd_bytes = 0;
+	c->rd_rails = 0;
 	c->fence_wait = false;
 	c->retries = 0;
 	c->rnr_tries = 0;

@@ -137,7 +137,7 @@ struct tbib_rd {
 	bool done;
 	u8 nivl;
 	u8 retries;		/* asked again without news since */
-	bool asked_again;	/* (ever) */
+	bool rtt_sample;	/* issued alone: its answer times a round trip */
 	u32 psn;
 	u32 seq;		/* c->rd_seq when issued */
 	u32 ring_idx;		/* its WQE in the ring */
@@ -149,9 +149,11 @@ struct tbib_rd {
 	u64 stamp;		/* ns: last progress or (re)request */
 	struct { u32 s, e; } ivl[TBIB_RD_IVL];	/* covered, sorted */
 	/*
-	 * Start offset of the latest response packet seen on each rail,
-	 * until the first re-request (after it, old and new answers mix).
+	 * Gaps below this offset have been asked for again by the fast path
+	 * (rd->len: no more fast re-requests, the timer's turn).
 	 */
+	u32 fast_upto;
+	/* start offset of the latest first-time response packet per rail */
 	u16 rails_seen;
 	u32 rail_hi[TBIB_MAX_RAILS];
 };
@@ -178,6 +180,7 @@ struct tbib_rjob {
 	u32 left;		/* bytes still to send */
 	u32 msn;
 	bool started;		/* first packet sent */
+	bool resend;		/* answers a duplicate request (TBIB_F_RETRANS) */
 };
 
 /* Responder: the message being received. */
@@ -242,6 +245,14 @@ struct tbib_conn {
 	u32 rd_busy;			/* slots in use */
 	u32 rd_seq;			/* READs/atomics issued (wraps) */
 	u64 rd_bytes;			/* bytes they ask for */
+	/*
+	 * Rails that carried first-time READ responses of this QP (until
+	 * they go down), and for each the rd->seq of the latest READ whose
+	 * response arrived on it: the proof that what a rail carried before
+	 * is lost (kmod/comp.c).
+	 */
+	u16 rd_rails;
+	u32 rd_rail_seq[TBIB_MAX_RAILS];
 	bool fence_wait;
 	u8 retries;			/* timeouts without progress */
 	u8 rnr_tries;
@@ -382,8 +393,14 @@ unsigned int tbib_req_tx(struct tbib_conn *c, struct tbib_peer *peer,
 			 unsigned int budget);
 unsigned int tbib_req_retransmit(struct tbib_conn *c, struct tbib_peer *peer,
 				 unsigned int budget, bool timeout);
+/*
+ * Ask again for [gs, ge) of READ chunk @rd (an atomic: the same request),
+ * counted in @stat (TBIB_A_STATS_READ_REREQ_*); every missing range of it.
+ */
+void tbib_req_reask(struct tbib_conn *c, struct tbib_peer *peer,
+		    const struct tbib_rd *rd, u32 gs, u32 ge, unsigned int stat);
 void tbib_req_rerequest(struct tbib_conn *c, struct tbib_peer *peer,
-			struct tbib_rd *rd);
+			struct tbib_rd *rd, unsigned int stat);
 
 /* ---- comp.c ---- */
 void tbib_comp_rx(struct tbib_conn *c, struct tbib_peer *peer, int slot,
@@ -396,6 +413,8 @@ enum hrtimer_restart tbib_comp_rto_fn(struct hrtimer *t);
 enum hrtimer_restart tbib_comp_rnr_fn(struct hrtimer *t);
 /* Free stored frames below una; lock held. */
 void tbib_comp_release(struct tbib_conn *c, u32 from, u32 to);
+/* The rail in @slot went down: it proves no READ loss any more; lock held. */
+void tbib_comp_rail_down(struct tbib_conn *c, int slot);
 
 /* ---- resp.c ---- */
 void tbib_resp_rx(struct tbib_conn *c, struct tbib_rail *rail,

@@ -18,9 +18,14 @@
  * Retransmit timer (tbib_conn_rto_ns): periodic while WQEs are
  * outstanding.  No forward progress for a whole period is a timeout:
  * everything unacknowledged is resent, and after retry_cnt timeouts in a
- * row the oldest WQE completes with IB_WC_RETRY_EXC_ERR.  A READ chunk
- * whose request was acknowledged but whose data stopped coming for a
- * period is asked for again from its first missing byte.
+ * row the oldest WQE completes with IB_WC_RETRY_EXC_ERR.
+ *
+ * READ data that is missing is asked for again, range by range, in three
+ * ways: at once when later responses passed it on every rail (the rails
+ * are FIFO: tbib_rd_rails_passed()); by the tail loss probe, the first
+ * missing range of the oldest READ only; and when the oldest READ got
+ * nothing for a whole period.  READs are answered one after the other,
+ * so a READ waiting behind others is never late.
  *
  * RNR NAK: pause for the time the NAK names, then resend from its PSN;
  * after rnr_retry of them in a row (7: forever) IB_WC_RNR_RETRY_EXC_ERR.
@@ -246,15 +251,44 @@ static struct tbib_rd *tbib_comp_find_rd(struct tbib_conn *c, u32 psn,
 	return NULL;
 }
 
+/* Was READ/atomic @a issued after @b? (rd->seq wraps) */
+static bool tbib_rd_after(u32 a, u32 b)
+{
+	return (s32)(a - b) > 0;
+}
+
+/* Is @rd the oldest READ still waiting for data (atomics aside)? */
+static bool tbib_rd_oldest(const struct tbib_conn *c, const struct tbib_rd *rd)
+{
+	unsigned int i;
+
+	for (i = 0; i < TBIB_CONN_RD; i++)
+		if (c->rd[i].used && !c->rd[i].atomic &&
+		    tbib_rd_after(rd->seq, c->rd[i].seq))
+			return false;
+	return true;
+}
+
+/*
+ * The responder answers READs in order, one after the other: a READ that
+ * got nothing yet was waiting for the ones before it, not late.  Its wait
+ * starts when the one before it finishes.
+ */
 static void tbib_comp_rd_done(struct tbib_conn *c, struct tbib_rd *rd)
 {
 	struct tbib_swqe *e = tbib_ring_at(c, rd->ring_idx);
+	u64 now = ktime_get_ns();
+	unsigned int i;
 
 	if (e->rd_open)
 		e->rd_open--;
 	c->rd_bytes -= rd->len;
 	rd->used = false;
 	c->rd_busy--;
+	for (i = 0; i < TBIB_CONN_RD; i++)
+		if (c->rd[i].used && !c->rd[i].have &&
+		    tbib_rd_after(c->rd[i].seq, rd->seq))
+			c->rd[i].stamp = max(c->rd[i].stamp, now);
 	tbib_comp_progress(c);
 }
 
@@ -297,34 +331,92 @@ static int tbib_rd_cover(struct tbib_rd *rd, u32 s, u32 e, bool commit)
 }
 
 /*
- * Rails are FIFO and the responder sends a READ's data in offset order:
- * once every rail that carried some of it delivered a packet starting at
- * or after the end of a gap, the packets of the gap were lost.  Ask for
- * the missing ranges at once instead of waiting for the timer (only
- * before the first re-request: after it, late old packets and new ones
- * cannot be told apart).
+ * Fast detection of lost READ responses.  Rails are FIFO, and the
+ * responder sends the responses of a QP in request order and each in
+ * offset order: so once a rail delivered a first-time response packet
+ * that was sent after the one at offset o of READ X (a later offset of
+ * X, or a later READ), everything the rail carried of X before o has
+ * arrived or is lost.  A gap of X that ends at or before o on every rail
+ * that carries this QP's responses is lost and asked for again at once,
+ * instead of after the timer.  Resent responses (TBIB_F_RETRANS) are
+ * queued behind later READs and prove nothing; neither does a rail that
+ * carried nothing of this QP yet (it is not waited for either).
  */
-static void tbib_comp_read_gaps(struct tbib_conn *c, struct tbib_peer *peer,
-				struct tbib_rd *rd, int slot, u32 start)
+static bool tbib_rd_rails_passed(const struct tbib_conn *c,
+				 const struct tbib_rd *rd, u32 end)
 {
-	u32 first_end, lo = U32_MAX;
 	unsigned int r;
 
-	if (slot < 0 || rd->asked_again)
-		return;
-	rd->rails_seen |= 1U << slot;
-	rd->rail_hi[slot] = max(rd->rail_hi[slot], start);
-	/* the end of the first gap: the start of the range after it */
-	if (!rd->nivl || (rd->nivl == 1 && rd->ivl[0].s == 0))
-		return;
-	first_end = rd->ivl[0].s ? rd->ivl[0].s : rd->ivl[1].s;
-	for (r = 0; r < TBIB_MAX_RAILS; r++)
-		if (rd->rails_seen & (1U << r))
-			lo = min(lo, rd->rail_hi[r]);
-	if (lo >= first_end) {
-		tbib_req_rerequest(c, peer, rd);
-		tbib_stat_inc(&peer->stats, TBIB_A_STATS_RETRANS_FAST);
+	if (!c->rd_rails)
+		return false;
+	for (r = 0; r < TBIB_MAX_RAILS; r++) {
+		if (!(c->rd_rails & (1U << r)))
+			continue;
+		if (tbib_rd_after(c->rd_rail_seq[r], rd->seq))
+			continue;
+		if ((rd->rails_seen & (1U << r)) && rd->rail_hi[r] >= end)
+			continue;
+		return false;
 	}
+	return true;
+}
+
+/* Note a first-time response packet of @rd at @start on rail @slot. */
+static void tbib_comp_read_note(struct tbib_conn *c, struct tbib_rd *rd,
+				int slot, u32 start)
+{
+	u32 bit;
+
+	if (slot < 0 || slot >= TBIB_MAX_RAILS)
+		return;
+	bit = 1U << slot;
+	if (!(c->rd_rails & bit) ||
+	    tbib_rd_after(rd->seq, c->rd_rail_seq[slot]))
+		c->rd_rail_seq[slot] = rd->seq;
+	c->rd_rails |= bit;
+	if (!(rd->rails_seen & bit) || start > rd->rail_hi[slot])
+		rd->rail_hi[slot] = start;
+	rd->rails_seen |= bit;
+}
+
+/* Ask again for the gaps of @rd that every rail has passed. */
+static void tbib_comp_read_gaps_rd(struct tbib_conn *c, struct tbib_peer *peer,
+				   struct tbib_rd *rd)
+{
+	u32 pos = 0, i, gs, ge;
+
+	for (i = 0; i <= rd->nivl && rd->fast_upto < rd->len; i++) {
+		ge = i < rd->nivl ? rd->ivl[i].s : rd->len;
+		gs = max(pos, rd->fast_upto);
+		if (i < rd->nivl)
+			pos = rd->ivl[i].e;
+		if (ge <= gs)
+			continue;
+		if (!tbib_rd_rails_passed(c, rd, ge))
+			return;
+		tbib_req_reask(c, peer, rd, gs, ge,
+			       TBIB_A_STATS_READ_REREQ_GAP);
+		rd->fast_upto = ge;
+		rd->stamp = ktime_get_ns();
+	}
+}
+
+static void tbib_comp_read_gaps(struct tbib_conn *c, struct tbib_peer *peer)
+{
+	unsigned int i;
+
+	for (i = 0; i < TBIB_CONN_RD; i++) {
+		struct tbib_rd *rd = &c->rd[i];
+
+		if (rd->used && !rd->atomic && rd->fast_upto < rd->len)
+			tbib_comp_read_gaps_rd(c, peer, rd);
+	}
+}
+
+void tbib_comp_rail_down(struct tbib_conn *c, int slot)
+{
+	if (slot >= 0 && slot < TBIB_MAX_RAILS)
+		c->rd_rails &= ~(1U << slot);
 }
 
 static void tbib_comp_read_resp(struct tbib_conn *c, struct tbib_peer *peer,
@@ -332,25 +424,40 @@ static void tbib_comp_read_resp(struct tbib_conn *c, struct tbib_peer *peer,
 				const struct tbib_pkt *p)
 {
 	u32 len = p->bth.paylen, rel, psn = p->bth.psn;
+	bool first_time = !(p->bth.flags & TBIB_F_RETRANS);
 	const struct tbib_send_wqe *w;
 	struct tbib_sgl sgl;
 	struct tbib_swqe *e;
 	struct tbib_rd *rd;
 	int add, err;
 
+	tbib_stat_add(&peer->stats, TBIB_A_STATS_RX_READ_BYTES, len);
 	rd = tbib_comp_find_rd(c, psn, false);
 	if (!rd || p->bth.offset < rd->off ||
 	    (u64)p->bth.offset + len > rd->off + rd->len) {
 		tbib_stat_inc(&peer->stats, TBIB_A_STATS_RX_DUP);
+		tbib_stat_add(&peer->stats, TBIB_A_STATS_RX_READ_DUP_BYTES, len);
 		return;
 	}
 	rel = p->bth.offset - rd->off;
 	add = len ? tbib_rd_cover(rd, rel, rel + len, false) : 0;
 	if (len && add <= 0) {
-		if (!add)
+		/* (-ENOSPC: dropped, asked for again later) */
+		if (!add) {
 			tbib_stat_inc(&peer->stats, TBIB_A_STATS_RX_DUP);
+			tbib_stat_add(&peer->stats,
+				      TBIB_A_STATS_RX_READ_DUP_BYTES, len);
+		}
 		return;
 	}
+	/*
+	 * A round trip sample: the first answer to a READ asked for once,
+	 * when nothing was queued before it at the responder.  (A READ-only
+	 * QP gets no other sample: its requests are acknowledged by the
+	 * responses, and without one there is no tail loss probe.)
+	 */
+	if (rd->rtt_sample && !rd->nivl && !rd->retries && !rd->fast_upto)
+		tbib_comp_rtt(c, c->tt->una, psn);
 	e = tbib_ring_at(c, rd->ring_idx);
 	w = e->w;
 	if (len) {
@@ -367,17 +474,24 @@ static void tbib_comp_read_resp(struct tbib_conn *c, struct tbib_peer *peer,
 			tbib_comp_rd_done(c, rd);
 			return;
 		}
-		rd->have += tbib_rd_cover(rd, rel, rel + len, true);
+		add = tbib_rd_cover(rd, rel, rel + len, true);
+		if ((u32)add < len)
+			tbib_stat_add(&peer->stats,
+				      TBIB_A_STATS_RX_READ_DUP_BYTES,
+				      len - add);
+		rd->have += add;
 		rd->retries = 0;	/* counts asking in vain only */
 	}
 	rd->stamp = ktime_get_ns();
+	if (first_time)
+		tbib_comp_read_note(c, rd, slot, rel);
 	tbib_comp_ack_upto(c, psn);
-	if (rd->have == rd->len) {
+	if (rd->have == rd->len)
 		tbib_comp_rd_done(c, rd);
-	} else {
+	else
 		tbib_comp_progress(c);
-		tbib_comp_read_gaps(c, peer, rd, slot, rel);
-	}
+	if (first_time)
+		tbib_comp_read_gaps(c, peer);
 }
 
 static void tbib_comp_atomic_ack(struct tbib_conn *c, struct tbib_peer *peer,
@@ -560,8 +674,48 @@ static void tbib_comp_timeout(struct tbib_conn *c, struct tbib_peer *peer,
 		tbib_conn_kick(c);
 	for (i = 0; i < TBIB_CONN_RD; i++)
 		if (c->rd[i].used && tbib_rd_requested(c, &c->rd[i]))
-			tbib_req_rerequest(c, peer, &c->rd[i]);
+			tbib_req_rerequest(c, peer, &c->rd[i],
+					   TBIB_A_STATS_READ_REREQ_TIMEOUT);
 	c->progress_ns = ktime_get_ns();
+}
+
+/*
+ * Is @rd the READ the responder should be answering now: requested, and
+ * no READ before it still waiting for data?  (Atomics are answered at
+ * once, ahead of queued READ data: each is its own turn.)
+ */
+static bool tbib_rd_turn(struct tbib_conn *c, const struct tbib_rd *rd)
+{
+	return tbib_rd_requested(c, rd) && (rd->atomic || tbib_rd_oldest(c, rd));
+}
+
+/*
+ * Tail loss of READ data: the oldest READ stopped getting its data and
+ * nothing came after it to prove a loss.  Ask again for its first
+ * missing range only, the smallest request that tells the responder
+ * where to resume; if that range is still queued there, the responder
+ * merges the two and nothing is sent twice.
+ */
+static void tbib_comp_probe_read(struct tbib_conn *c, struct tbib_peer *peer)
+{
+	u32 gs = 0, ge;
+	unsigned int i;
+
+	for (i = 0; i < TBIB_CONN_RD; i++) {
+		struct tbib_rd *rd = &c->rd[i];
+
+		if (!rd->used || rd->atomic || !rd->len ||
+		    !tbib_rd_turn(c, rd))
+			continue;
+		if (rd->nivl && rd->ivl[0].s == 0)
+			gs = rd->ivl[0].e;
+		ge = rd->nivl > (gs ? 1 : 0) ? rd->ivl[gs ? 1 : 0].s : rd->len;
+		tbib_req_reask(c, peer, rd, gs, ge,
+			       TBIB_A_STATS_READ_REREQ_LATE);
+		rd->fast_upto = max(rd->fast_upto, ge);
+		rd->stamp = ktime_get_ns();
+		return;
+	}
 }
 
 /*
@@ -586,6 +740,7 @@ static void tbib_comp_probe(struct tbib_conn *c, struct tbib_peer *peer,
 	if (tbib_req_retransmit(c, peer, tbib_tx_budget, true) >=
 	    tbib_tx_budget)
 		tbib_conn_kick(c);
+	tbib_comp_probe_read(c, peer);
 }
 
 enum hrtimer_restart tbib_comp_rto_fn(struct hrtimer *t)
@@ -609,20 +764,24 @@ enum hrtimer_restart tbib_comp_rto_fn(struct hrtimer *t)
 	} else if (pto && now - c->progress_ns >= pto) {
 		tbib_comp_probe(c, peer, pto);
 	} else {
-		/* READ data that stopped coming while the rest moves on */
+		/*
+		 * READ data that stopped coming while the rest moves on;
+		 * only the READ whose turn it is can be late.
+		 */
 		for (i = 0; i < TBIB_CONN_RD; i++) {
 			struct tbib_rd *rd = &c->rd[i];
 
 			/* backing off: late data is not lost data */
 			if (!rd->used ||
 			    now - rd->stamp < rto << min_t(u8, rd->retries, 3) ||
-			    !tbib_rd_requested(c, rd))
+			    !tbib_rd_turn(c, rd))
 				continue;
 			if (c->timeout && rd->retries >= c->retry_cnt) {
 				tbib_comp_retry_exc(c, "read data");
 				break;
 			}
-			tbib_req_rerequest(c, peer, rd);
+			tbib_req_rerequest(c, peer, rd,
+					   TBIB_A_STATS_READ_REREQ_LATE);
 		}
 	}
 	rcu_read_unlock();

@@ -499,6 +499,7 @@ static int tbib_req_rd_pkt(struct tbib_conn *c, struct tbib_peer *peer,
 	}
 
 	rd->atomic = atomic;
+	rd->rtt_sample = c->rd_busy == 1;
 	c->rd_bytes += len;
 	rd->psn = psn;
 	rd->ring_idx = c->r_build;
@@ -694,12 +695,13 @@ unsigned int tbib_req_retransmit(struct tbib_conn *c, struct tbib_peer *peer,
 	return n;
 }
 
-/* Send one READ request (or atomic) again, for [gs, ge) of the chunk. */
-static void tbib_req_reask(struct tbib_conn *c, struct tbib_peer *peer,
-			   const struct tbib_rd *rd, u32 gs, u32 ge)
+void tbib_req_reask(struct tbib_conn *c, struct tbib_peer *peer,
+		    const struct tbib_rd *rd, u32 gs, u32 ge, unsigned int stat)
 {
 	struct tbib_pkt p;
 
+	if (!peer)
+		return;
 	if (rd->atomic) {
 		const struct tbib_send_wqe *w = tbib_ring_at(c, rd->ring_idx)->w;
 
@@ -721,35 +723,34 @@ static void tbib_req_reask(struct tbib_conn *c, struct tbib_peer *peer,
 	p.bth.psn = rd->psn;
 	p.bth.flags |= TBIB_F_RETRANS;
 	if (!tbib_send_hdr_only(peer, &p))
-		tbib_stat_inc(&peer->stats, TBIB_A_STATS_RETRANS_TIMEOUT);
+		tbib_stat_inc(&peer->stats, stat);
 }
 
 /*
  * Ask again for what has not arrived of a READ chunk: each missing range
  * on its own (same PSN; the responder finds the request in its replay
  * cache and sends just that part), so data that is merely late is not
- * sent a second time.  An atomic is simply asked again.
+ * sent a second time.  An atomic is simply asked again.  The fast path
+ * (kmod/comp.c) leaves the rest of this chunk to the timers.
  */
 void tbib_req_rerequest(struct tbib_conn *c, struct tbib_peer *peer,
-			struct tbib_rd *rd)
+			struct tbib_rd *rd, unsigned int stat)
 {
 	u32 pos = 0, i;
 
 	rd->stamp = ktime_get_ns();
 	if (rd->retries < 255)
 		rd->retries++;
-	rd->asked_again = true;
-	if (!peer)
-		return;
+	rd->fast_upto = rd->len;
 	if (rd->atomic || !rd->len) {
-		tbib_req_reask(c, peer, rd, 0, rd->len);
+		tbib_req_reask(c, peer, rd, 0, rd->len, stat);
 		return;
 	}
 	for (i = 0; i < rd->nivl; i++) {
 		if (rd->ivl[i].s > pos)
-			tbib_req_reask(c, peer, rd, pos, rd->ivl[i].s);
+			tbib_req_reask(c, peer, rd, pos, rd->ivl[i].s, stat);
 		pos = rd->ivl[i].e;
 	}
 	if (pos < rd->len)
-		tbib_req_reask(c, peer, rd, pos, rd->len);
+		tbib_req_reask(c, peer, rd, pos, rd->len, stat);
 }

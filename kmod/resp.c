@@ -27,8 +27,10 @@
  *
  * READ and atomic requests are remembered (struct tbib_rcache): a
  * duplicate READ is served again from the remembered request (the data is
- * read anew, as IB does), a duplicate atomic gets the stored original
- * value, never a second execution.  READ responses are sent by
+ * read anew, as IB does), minus what a queued response of that READ is
+ * still going to send (tbib_resp_read_trim: asking again for what is only
+ * late must not double the load); a duplicate atomic gets the stored
+ * original value, never a second execution.  READ responses are sent by
  * tbib_resp_tx, from this softirq for small ones and the QP's work for
  * the rest.
  */
@@ -424,9 +426,13 @@ static struct tbib_rcache *tbib_cache_add(struct tbib_conn *c, u32 psn,
 	return e;
 }
 
-/* Queue the READ response of [va, va + len) at message offset @off. */
+/*
+ * Queue the READ response of [va, va + len) at message offset @off;
+ * @resend: it answers a duplicate request.
+ */
 static void tbib_resp_queue_read(struct tbib_conn *c, u32 psn, u64 va,
-				 u32 rkey, u32 off, u32 len, u32 msn)
+				 u32 rkey, u32 off, u32 len, u32 msn,
+				 bool resend)
 {
 	struct tbib_rjob *j;
 
@@ -440,7 +446,39 @@ static void tbib_resp_queue_read(struct tbib_conn *c, u32 psn, u64 va,
 	j->left = len;
 	j->msn = msn;
 	j->started = false;
+	j->resend = resend;
 	c->job_tail = (c->job_tail + 1) % TBIB_RESP_JOBS;
+}
+
+/*
+ * A duplicate READ request for [*off, *off + *len): the part of it that a
+ * queued response of the same READ is still going to send is no loss,
+ * only late (the requester cannot tell); leave it out.  Returns false if
+ * nothing is left to send.  What was already sent is sent again: the
+ * requester asks for a range only when it is missing there.
+ */
+static bool tbib_resp_read_trim(struct tbib_conn *c, u32 psn, u32 *off,
+				u32 *len)
+{
+	u32 s = *off, e = *off + *len, i;
+
+	for (i = c->job_head; i != c->job_tail; i = (i + 1) % TBIB_RESP_JOBS) {
+		const struct tbib_rjob *j = &c->jobs[i];
+		u32 js = j->off, je = j->off + j->left;
+
+		if (j->psn != psn || !j->left || je <= s || js >= e)
+			continue;
+		if (js <= s && je >= e)
+			return false;		/* all of it still to come */
+		if (js <= s)
+			s = je;			/* its head is still to come */
+		else if (je >= e)
+			e = js;			/* its tail is still to come */
+		/* (a queued piece inside it: send it all, rare) */
+	}
+	*off = s;
+	*len = e - s;
+	return true;
 }
 
 static int tbib_resp_read(struct tbib_conn *c, struct tbib_peer *peer,
@@ -468,7 +506,8 @@ static int tbib_resp_read(struct tbib_conn *c, struct tbib_peer *peer,
 	e->rkey = p->reth.rkey;
 	e->len = len;
 	e->base_off = p->bth.offset;
-	tbib_resp_queue_read(c, psn, e->va, e->rkey, e->base_off, len, e->msn);
+	tbib_resp_queue_read(c, psn, e->va, e->rkey, e->base_off, len, e->msn,
+			     false);
 	return TBIB_RESP_NEXT;
 }
 
@@ -550,15 +589,22 @@ static void tbib_resp_dup(struct tbib_conn *c, struct tbib_peer *peer,
 		return;
 	switch (p->bth.opcode) {
 	case TBIB_OP_READ_REQ:
+		tbib_stat_inc(&peer->stats, TBIB_A_STATS_RX_DUP_READ_REQ);
 		e = tbib_cache_find(c, p->bth.psn, false);
 		base = p->bth.offset;
-		/* only (a tail of) the request we executed */
+		/* only (a part of) the request we executed */
 		if (!e || p->reth.rkey != e->rkey || base < e->base_off ||
 		    (u64)base + len > (u64)e->base_off + e->len ||
 		    p->reth.va != e->va + (base - e->base_off))
 			return;
-		tbib_resp_queue_read(c, e->psn, p->reth.va, e->rkey, base, len,
-				     e->msn);
+		if (!tbib_resp_read_trim(c, e->psn, &base, &len)) {
+			tbib_stat_inc(&peer->stats,
+				      TBIB_A_STATS_READ_REQ_MERGED);
+			return;
+		}
+		tbib_resp_queue_read(c, e->psn,
+				     e->va + (base - e->base_off), e->rkey,
+				     base, len, e->msn, true);
 		return;
 	case TBIB_OP_CMP_SWP:
 	case TBIB_OP_FETCH_ADD:
@@ -684,6 +730,8 @@ static int tbib_resp_read_pkt(struct tbib_conn *c, struct tbib_peer *peer,
 	else
 		op = last ? TBIB_OP_READ_RESP_LAST : TBIB_OP_READ_RESP_MIDDLE;
 	tbib_pkt_init(c, &p, op, true);
+	if (j->resend)
+		p.bth.flags |= TBIB_F_RETRANS;
 	p.bth.psn = j->psn;
 	p.bth.paylen = len;
 	p.bth.offset = j->off;

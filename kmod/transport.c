@@ -383,6 +383,8 @@ void tbib_transport_rail_changed(struct tbib_rail *rail)
 		if (c->dev != rail->dev)
 			continue;
 		spin_lock_bh(&c->lock);
+		if (down && c->tt)
+			tbib_comp_rail_down(c, slot);
 		if (c->tx_on && !down) {
 			kick = true;
 		} else if (c->tx_on && c->tt &&

@@ -95,6 +95,7 @@ static struct {
 	uint32_t max;
 	int timeout, retry, rnr_timer, wait_s;
 	double duration;	/* -D: client runs batches this long */
+	int read_pct;		/* -R: this share of operations are READs */
 	int verbose;
 } cfg = {
 	.port = 18700, .ib_port = 1, .iters = 200, .seed = 1, .max = 65536,
@@ -213,6 +214,9 @@ static void gen_op(struct op *o, uint64_t batch, int j)
 {
 	uint32_t r = rnd_below(100);
 
+	/* -R: a READ-heavy script (both ends draw the same numbers) */
+	if (cfg.read_pct && rnd_below(100) < (uint32_t)cfg.read_pct)
+		r = 70;
 	memset(o, 0, sizeof(*o));
 	o->tag = (cfg.seed << 32) ^ (batch << 4) ^ (uint64_t)j;
 	o->kind = r < 20 ? K_SEND : r < 30 ? K_SEND_IMM : r < 55 ? K_WRITE :
@@ -902,10 +906,11 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: integrity -d DEV [-p PORT] [-n BATCHES] [-S SEED] [-s MAXSIZE]\n"
 		"                 [-t QP_TIMEOUT] [-r RETRY_CNT] [-w STALL_S] [-D SECONDS]\n"
-		"                 [-v] [HOST]\n"
+		"                 [-R READ_PCT] [-v] [HOST]\n"
 		"  -n  batches (with -D: at most; the client decides, the server\n"
 		"      stops with it)   -D  client runs batches for SECONDS\n"
 		"  -t  QP timeout attribute (4.096 us << t)   -r  retry_cnt (0..7)\n"
+		"  -R  make READ_PCT %% of the operations RDMA READs (default: 20 %%)\n"
 		"environment: INTEGRITY_ON_FAIL=CMD runs CMD (sh) on a failure, before teardown\n");
 	exit(2);
 }
@@ -916,7 +921,7 @@ int main(int argc, char **argv)
 	double t0;
 	int c;
 
-	while ((c = getopt(argc, argv, "d:p:n:S:s:t:r:w:i:D:v")) != -1) {
+	while ((c = getopt(argc, argv, "d:p:n:S:s:t:r:w:i:D:R:v")) != -1) {
 		switch (c) {
 		case 'd': cfg.dev = optarg; break;
 		case 'p': cfg.port = atoi(optarg); break;
@@ -928,6 +933,7 @@ int main(int argc, char **argv)
 		case 'w': cfg.wait_s = atoi(optarg); break;
 		case 'i': cfg.ib_port = atoi(optarg); break;
 		case 'D': cfg.duration = strtod(optarg, NULL); break;
+		case 'R': cfg.read_pct = atoi(optarg); break;
 		case 'v': cfg.verbose = 1; break;
 		default: usage();
 		}
@@ -936,7 +942,8 @@ int main(int argc, char **argv)
 		cfg.host = argv[optind];
 	if (!cfg.dev || cfg.max > (64u << 20) || cfg.port <= 0 ||
 	    cfg.timeout < 0 || cfg.timeout > 31 || cfg.retry < 0 ||
-	    cfg.retry > 7 || cfg.duration < 0)
+	    cfg.retry > 7 || cfg.duration < 0 || cfg.read_pct < 0 ||
+	    cfg.read_pct > 100)
 		usage();
 
 	signal(SIGUSR1, on_usr1);
