@@ -647,6 +647,18 @@ static void tbib_comp_mark_old(struct tbib_conn *c, u64 rto, u8 why,
 		if (tbib_txtrack_get(tt, psn, &info) ||
 		    !(info.flags & TBIB_TXT_LINKED))
 			continue;
+		/*
+		 * A probe resends the request of the oldest READ only: the
+		 * later ones wait behind it at the responder anyway (or are
+		 * found lost by the SACKs once it arrives), and resending a
+		 * READ whose answer is on its way doubles that answer.
+		 */
+		if (why == TBIB_LOST_PROBE && c->rd_busy) {
+			struct tbib_rd *rd = tbib_comp_find_rd(c, psn, false);
+
+			if (rd && !tbib_rd_oldest(c, rd))
+				continue;
+		}
 		if (now - c->sent_ns[psn & (TBIB_CONN_WIN - 1)] >= rto &&
 		    !tbib_txtrack_mark_lost(tt, psn)) {
 			c->lost_why[psn & (TBIB_CONN_WIN - 1)] = why;
