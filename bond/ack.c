@@ -169,6 +169,9 @@ enum hrtimer_restart tbib_ack_timer_fn(struct hrtimer *t)
 		else if (c->ack_pending)
 			tbib_ack_send(c, peer, tbib_aeth_ack(0));
 		rcu_read_unlock();
+		/* READ responses that found no rail free (kmod/resp.c) */
+		if (c->job_head != c->job_tail)
+			tbib_conn_kick(c);
 	}
 	spin_unlock(&c->lock);
 	return HRTIMER_NORESTART;

@@ -77,6 +77,8 @@ struct tbib_peer;
 #define TBIB_RESP_CACHE		32
 /* Responder: READ responses waiting to be sent. */
 #define TBIB_RESP_JOBS		32
+/* Responder: look again this soon when no rail took a READ response. */
+#define TBIB_RESP_RETRY_NS	(200 * NSEC_PER_USEC)
 /* Header bytes reserved in front of a frame for the link layer. */
 #define TBIB_HEADROOM		(LL_MAX_HEADER + 16)
 /* Largest transport header of a request or response + CRC trailer. */

@@ -788,8 +788,17 @@ unsigned int tbib_resp_tx(struct tbib_conn *c, struct tbib_peer *peer,
 	while (n < budget && c->job_head != c->job_tail) {
 		j = &c->jobs[c->job_head];
 		ret = tbib_resp_read_pkt(c, peer, j, maxpay, crc);
-		if (ret == -ENOMEM || ret == -EBUSY)
+		if (ret == -ENOMEM || ret == -EBUSY) {
+			/*
+			 * Every rail's queue is full (or no memory): nothing
+			 * else may come to restart this, so look again soon.
+			 */
+			if (!hrtimer_is_queued(&c->ack_timer))
+				hrtimer_start(&c->ack_timer,
+					      ns_to_ktime(TBIB_RESP_RETRY_NS),
+					      HRTIMER_MODE_REL_SOFT);
 			break;
+		}
 		if (ret == -EACCES) {
 			/*
 			 * The MR went away after the request was accepted:
