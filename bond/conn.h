@@ -362,8 +362,10 @@ int tbib_frame_fill(struct sk_buff *skb, u32 hdr_len, u32 paylen,
 int tbib_frame_finish(struct sk_buff *skb, const struct tbib_pkt *p);
 /* CRC32C of the first @len bytes of @skb (standard, final xor). */
 u32 tbib_skb_crc32c(const struct sk_buff *skb, u32 len);
-/* Data-path peer of a LID (RCU read lock held). */
+/* Data-path peer of a LID, our own LID too (RCU read lock held). */
 struct tbib_peer *tbib_spray_peer(struct tbib_dev *dev, u32 lid);
+/* Make the self peer sendable over its loopback rail; cfg lock held. */
+int tbib_spray_self_init(struct tbib_peer *self, struct tbib_rail *loop);
 void tbib_spray_rail_changed(struct tbib_rail *rail);
 void tbib_spray_peer_gone(struct tbib_peer *peer);
 void tbib_spray_show(struct seq_file *m);

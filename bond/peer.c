@@ -95,6 +95,39 @@ struct tbib_peer *tbib_peer_create(struct tbib_dev *dev, u64 guid, u64 gen,
 	return peer;
 }
 
+/*
+ * The device as its own peer, reached through its loopback rail: found by
+ * our own LID (tbib_spray_peer), never in dev->peers, so it has no id, no
+ * events and no LID conflict.  Freed by tbib_peer_put() like any peer.
+ */
+struct tbib_peer *tbib_peer_create_self(struct tbib_dev *dev,
+					struct tbib_rail *loop)
+{
+	struct tbib_peer_rails *rails;
+	struct tbib_peer *peer;
+
+	lockdep_assert_held(&tbib_cfg_lock);
+
+	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
+	rails = kzalloc(struct_size(rails, rail, 1), GFP_KERNEL);
+	if (!peer || !rails || tbib_stats_init(&peer->stats)) {
+		kfree(rails);
+		kfree(peer);
+		return NULL;
+	}
+	kref_init(&peer->ref);
+	INIT_LIST_HEAD(&peer->node);
+	peer->dev = dev;
+	peer->guid = dev->guid;
+	peer->generation = dev->generation;
+	peer->lid = dev->lid;
+	rails->num = 1;
+	rails->rail[0] = loop;
+	RCU_INIT_POINTER(peer->rails, rails);
+	rcu_assign_pointer(loop->peer, peer);
+	return peer;
+}
+
 /* Tells listeners that @peer changed (or, the first time, exists). */
 static void tbib_peer_announce(struct tbib_peer *peer)
 {

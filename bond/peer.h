@@ -74,6 +74,9 @@ void tbib_peer_put(struct tbib_peer *peer);
  */
 struct tbib_peer *tbib_peer_create(struct tbib_dev *dev, u64 guid, u64 gen,
 				   u32 lid);
+/* The device's own peer behind its loopback rail @loop; cfg lock held. */
+struct tbib_peer *tbib_peer_create_self(struct tbib_dev *dev,
+					struct tbib_rail *loop);
 /* Binds/unbinds an UP rail (cfg lock).  Unbinding the last rail deletes
  * the peer.
  */

@@ -214,7 +214,30 @@ void tbib_spray_show(struct seq_file *m)
 
 struct tbib_peer *tbib_spray_peer(struct tbib_dev *dev, u32 lid)
 {
+	struct tbib_peer *self = rcu_dereference(dev->self_peer);
+
+	/* our own LID loops back, even if a peer claims it too */
+	if (self && lid == READ_ONCE(dev->lid))
+		return self;
 	return tbib_peer_find_lid_rcu(dev, lid);
+}
+
+int tbib_spray_self_init(struct tbib_peer *self, struct tbib_rail *loop)
+{
+	struct tbib_tpeer *tp;
+
+	lockdep_assert_held(&tbib_cfg_lock);
+	tp = kzalloc(sizeof(*tp), GFP_KERNEL);
+	if (!tp)
+		return -ENOMEM;
+	spin_lock_init(&tp->lock);
+	tp->gen = atomic64_inc_return(&tbib_tpeer_gen);
+	tbib_sched_init(&tp->sched);
+	/* its own slot space: the self peer has this one rail only */
+	WRITE_ONCE(loop->transport, (void *)(uintptr_t)1);
+	self->transport = tp;
+	tbib_spray_sync(self, tp);
+	return 0;
 }
 
 u32 tbib_spray_payload(struct tbib_peer *peer, bool *crc)

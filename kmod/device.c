@@ -15,6 +15,7 @@
 #include "kmod/transport.h"
 #include "rail/hello.h"
 #include "kmod/verbs.h"
+#include "bond/conn.h"
 
 static u32 tbib_next_dev_id;	/* cfg lock */
 
@@ -185,11 +186,17 @@ void tbib_dev_check_lid_conflict(struct tbib_dev *dev,
 
 int tbib_dev_set_lid(struct tbib_dev *dev, u32 lid)
 {
+	struct tbib_peer *self;
+
 	lockdep_assert_held(&tbib_cfg_lock);
 
 	if (dev->lid == lid)
 		return 0;
 	WRITE_ONCE(dev->lid, lid);
+	self = rcu_dereference_protected(dev->self_peer,
+					 lockdep_is_held(&tbib_cfg_lock));
+	if (self)
+		WRITE_ONCE(self->lid, lid);
 	tbib_dev_check_lid_conflict(dev, NULL);
 	/* Tell the peers at once instead of waiting for the next keepalive. */
 	tbib_hello_announce(dev);
@@ -231,6 +238,63 @@ void tbib_dev_stats_total(struct tbib_dev *dev, u64 *out)
 		tbib_stats_accumulate(&rail->stats, out);
 	list_for_each_entry(peer, &dev->peers, node)
 		tbib_stats_accumulate_peer(&peer->stats, out);
+	/* loopback: retransmits, drops... but no link traffic */
+	peer = rcu_dereference_protected(dev->self_peer,
+					 lockdep_is_held(&tbib_cfg_lock));
+	if (peer)
+		tbib_stats_accumulate_peer(&peer->stats, out);
+	if (dev->loop_rail)
+		tbib_stats_accumulate_peer(&dev->loop_rail->stats, out);
+}
+
+/* The loopback rail and the self peer behind it; cfg lock held. */
+static int tbib_dev_loop_init(struct tbib_dev *dev)
+{
+	struct tbib_peer *self;
+	struct tbib_rail *loop;
+
+	lockdep_assert_held(&tbib_cfg_lock);
+	loop = tbib_rail_loop_create(dev);
+	if (!loop)
+		return -ENOMEM;
+	self = tbib_peer_create_self(dev, loop);
+	if (!self) {
+		tbib_rail_loop_destroy(loop);
+		return -ENOMEM;
+	}
+	if (tbib_spray_self_init(self, loop)) {
+		tbib_peer_put(self);
+		tbib_rail_loop_destroy(loop);
+		return -ENOMEM;
+	}
+	dev->loop_rail = loop;
+	rcu_assign_pointer(dev->self_peer, self);
+	return 0;
+}
+
+/*
+ * Undo tbib_dev_loop_init: no sender finds the self peer any more, then
+ * the queued frames go, then the objects (their counters to the device).
+ */
+static void tbib_dev_loop_fini(struct tbib_dev *dev)
+{
+	struct tbib_peer *self;
+
+	mutex_lock(&tbib_cfg_lock);
+	self = rcu_dereference_protected(dev->self_peer,
+					 lockdep_is_held(&tbib_cfg_lock));
+	RCU_INIT_POINTER(dev->self_peer, NULL);
+	mutex_unlock(&tbib_cfg_lock);
+	synchronize_rcu();
+	tbib_rail_loop_destroy(dev->loop_rail);
+	dev->loop_rail = NULL;
+	if (self) {
+		mutex_lock(&tbib_cfg_lock);
+		tbib_spray_peer_gone(self);
+		mutex_unlock(&tbib_cfg_lock);
+		tbib_stats_fold_peer(&dev->stats, &self->stats);
+		tbib_peer_put(self);
+	}
 }
 
 /*
@@ -249,6 +313,7 @@ static void tbib_dev_dealloc(struct ib_device *ibdev)
 	list_del_init(&dev->node);
 	mutex_unlock(&tbib_cfg_lock);
 
+	tbib_dev_loop_fini(dev);
 	tbib_transport_dev_teardown(dev);
 	tbib_rail_del_all(dev);
 
@@ -322,6 +387,14 @@ int tbib_dev_new(const struct tbib_dev_params *p, struct tbib_dev **out,
 		dev->guid = tbib_random_guid();
 	dev->lid = p->lid ? p->lid : tbib_lid_from_guid(dev->guid);
 	dev->port.lid = dev->lid;
+	ret = tbib_dev_loop_init(dev);
+	if (ret) {
+		mutex_unlock(&tbib_cfg_lock);
+		tbib_stats_free(&dev->stats);
+		ib_dealloc_device(&dev->ibdev);
+		NL_SET_ERR_MSG(extack, "out of memory");
+		return ret;
+	}
 	dev->id = ++tbib_next_dev_id;
 	list_add_tail(&dev->node, &tbib_devs);
 	mutex_unlock(&tbib_cfg_lock);

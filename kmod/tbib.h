@@ -107,6 +107,10 @@ struct tbib_dev {
 	spinlock_t port_lock;		/* guards port */
 	struct tbib_port port;
 
+	/* loopback (rail/loop.c): frames to our own LID come back */
+	struct tbib_rail *loop_rail;
+	struct tbib_peer __rcu *self_peer;
+
 	struct tbib_stats stats;	/* own + folded from dead rails/peers */
 	struct tbib_linger linger;	/* stopped RC responders (linger.h) */
 

@@ -383,6 +383,11 @@ void tbib_transport_rail_changed(struct tbib_rail *rail)
 		if (c->dev != rail->dev)
 			continue;
 		spin_lock_bh(&c->lock);
+		/* loopback QPs use the device's own rail, not this one */
+		if (c->dlid == READ_ONCE(rail->dev->lid)) {
+			spin_unlock_bh(&c->lock);
+			continue;
+		}
 		if (down && c->tt)
 			tbib_comp_rail_down(c, slot);
 		if (c->tx_on && !down) {

@@ -209,6 +209,14 @@ void tbib_rail_set_peer_up(struct tbib_rail *rail, bool up);
  */
 void tbib_rail_set_state(struct tbib_rail *rail, u8 state, u8 why);
 
+/* rail/loop.c: the device's loopback rail, UP, never linked. */
+struct tbib_rail *tbib_rail_loop_create(struct tbib_dev *dev);
+/*
+ * Stops it, drops what it still holds and frees it (its counters go to the
+ * device); no frame may be sent on it any more.  May sleep.
+ */
+void tbib_rail_loop_destroy(struct tbib_rail *rail);
+
 /* rail/netdev.c */
 struct tbib_rail_netdev_params {
 	int ifindex;			/* or 0 and ifname */
