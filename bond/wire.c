@@ -76,6 +76,8 @@ static const struct tbib_op_info tbib_ops[TBIB_OP_LAST - TBIB_OP_FIRST + 1] = {
 	[TBIB_OP_UD_SEND_ONLY_IMM - TBIB_OP_FIRST] =
 		OP("UD_SEND_ONLY_IMM", TBIB_EXT_DETH | TBIB_EXT_IMM,
 		   P | F | L | RQ),
+	[TBIB_OP_ATOMIC_WRITE - TBIB_OP_FIRST] =
+		OP("ATOMIC_WRITE", TBIB_EXT_RETH, P | F | L | RQ),
 };
 
 #undef OP

@@ -38,6 +38,8 @@ probe SYSTEM_DFL_WQ linux/workqueue.h 'struct workqueue_struct \*system_dfl_wq'
 probe SYSTEM_PERCPU_WQ linux/workqueue.h 'struct workqueue_struct \*system_percpu_wq'
 # 7.1: resize_cq became resize_user_cq (unsigned cqe); user CQs only
 probe RESIZE_USER_CQ rdma/ib_verbs.h '\(\*resize_user_cq\)'
+# 6.2: RDMA ATOMIC WRITE (IB_WR_ATOMIC_WRITE, IB_WC_, IB_DEVICE_ATOMIC_WRITE)
+probe ATOMIC_WRITE rdma/ib_verbs.h 'IB_WR_ATOMIC_WRITE[[:space:]]*='
 # 7.2: ib_umem_get() became ib_umem_get_va()
 probe IB_UMEM_GET_VA rdma/ib_umem.h 'ib_umem_get_va\('
 echo

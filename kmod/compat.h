@@ -65,6 +65,16 @@ hrtimer_setup(struct hrtimer *timer,
 struct ib_dmah;
 #endif
 
+/*
+ * 6.2: RDMA ATOMIC WRITE.  The values are the uverbs ABI's (librxe posts
+ * opcode 15 whatever the kernel), so an older ib_core needs no part in it.
+ */
+#ifndef TBIB_HAVE_ATOMIC_WRITE
+#define IB_WR_ATOMIC_WRITE	15
+#define IB_WC_ATOMIC_WRITE	9
+#define IB_DEVICE_ATOMIC_WRITE	(1ULL << 40)
+#endif
+
 /* 7.2: ib_umem_get() was renamed ib_umem_get_va(). */
 #ifndef TBIB_HAVE_IB_UMEM_GET_VA
 static inline struct ib_umem *ib_umem_get_va(struct ib_device *device,

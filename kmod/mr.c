@@ -307,6 +307,24 @@ int tbib_mr_atomic(struct tbib_mr *mr, u64 iova, bool cmp_swap,
 	return 0;
 }
 
+int tbib_mr_atomic_write(struct tbib_mr *mr, u64 iova, u64 val)
+{
+	size_t avail;
+	u64 *p;
+
+	if (iova & 7)
+		return -EINVAL;
+	if (!tbib_mr_in_range(mr, iova, 8))
+		return -EFAULT;
+	p = tbib_mr_map(mr, iova, &avail);
+	if (!p)
+		return -EFAULT;
+	/* one store: no reader ever sees a mix of old and new bytes */
+	WRITE_ONCE(*p, val);
+	tbib_mr_unmap(mr, p);
+	return 0;
+}
+
 int tbib_mr_invalidate(struct ib_device *ibdev, struct ib_pd *pd, u32 key)
 {
 	struct tbib_mr *mr;

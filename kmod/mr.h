@@ -134,6 +134,12 @@ int tbib_mr_page(struct tbib_mr *mr, u64 iova, struct page **page,
  */
 int tbib_mr_atomic(struct tbib_mr *mr, u64 iova, bool cmp_swap,
 		   u64 compare_add, u64 swap, u64 *orig);
+/*
+ * ATOMIC WRITE: the 8 bytes @val (in memory order) stored at @iova (8-byte
+ * aligned, inside the MR) as one single-copy atomic store.  -EINVAL if
+ * misaligned, -EFAULT outside the MR.
+ */
+int tbib_mr_atomic_write(struct tbib_mr *mr, u64 iova, u64 val);
 
 /*
  * Invalidate a fast-reg MR (LOCAL_INV, or SEND_WITH_INV received):

@@ -50,7 +50,18 @@ static u8 tbib_req_kind(u32 opcode)
 static bool tbib_wr_is_write(u32 opcode)
 {
 	return opcode == IB_WR_RDMA_WRITE ||
-	       opcode == IB_WR_RDMA_WRITE_WITH_IMM;
+	       opcode == IB_WR_RDMA_WRITE_WITH_IMM ||
+	       opcode == IB_WR_ATOMIC_WRITE;
+}
+
+/* Payload bytes kept in the WQE itself (inline data, ATOMIC WRITE), or NULL. */
+static const u8 *tbib_req_inline(const struct tbib_send_wqe *w)
+{
+	if (w->opcode == IB_WR_ATOMIC_WRITE)
+		return (const u8 *)&w->wr.atomic.compare_add;
+	if (w->send_flags & IB_SEND_INLINE)
+		return w->inline_data;
+	return NULL;
 }
 
 /* Wire opcode of a packet of a SEND/WRITE message. */
@@ -71,6 +82,8 @@ static u8 tbib_req_opcode(u8 qp_type, u32 wr_op, bool first, bool last)
 			return TBIB_OP_WRITE_ONLY;
 		case IB_WR_RDMA_WRITE_WITH_IMM:
 			return TBIB_OP_WRITE_ONLY_IMM;
+		case IB_WR_ATOMIC_WRITE:
+			return TBIB_OP_ATOMIC_WRITE;
 		default:
 			return TBIB_OP_SEND_ONLY;
 		}
@@ -102,9 +115,10 @@ struct tbib_fill {
 static int tbib_req_fill(void *ctx, void *buf, u32 len)
 {
 	struct tbib_fill *f = ctx;
+	const u8 *data = tbib_req_inline(f->w);
 
-	if (f->w->send_flags & IB_SEND_INLINE) {
-		memcpy(buf, f->w->inline_data + f->pos, len);
+	if (data) {
+		memcpy(buf, data + f->pos, len);
 		f->pos += len;
 		return 0;
 	}
@@ -351,7 +365,11 @@ static int tbib_req_data_pkt(struct tbib_conn *c, struct tbib_peer *peer,
 		p.bth.flags |= TBIB_F_SOLICITED;
 	if (c->tt && tbib_req_ackreq(c, w, last))
 		p.bth.flags |= TBIB_F_ACKREQ;
-	if (first && tbib_wr_is_write(w->opcode)) {
+	if (w->opcode == IB_WR_ATOMIC_WRITE) {
+		p.reth.va = w->wr.atomic.remote_addr;
+		p.reth.rkey = w->wr.atomic.rkey;
+		p.reth.dma_len = w->length;
+	} else if (first && tbib_wr_is_write(w->opcode)) {
 		p.reth.va = w->wr.rdma.remote_addr;
 		p.reth.rkey = w->wr.rdma.rkey;
 		p.reth.dma_len = w->length;
@@ -374,7 +392,7 @@ static int tbib_req_data_pkt(struct tbib_conn *c, struct tbib_peer *peer,
 		return hl;
 	skb = NULL;
 	if (c->tt && tbib_zerocopy_tx && paylen >= TBIB_ZC_MIN_PAYLOAD &&
-	    !(w->send_flags & IB_SEND_INLINE)) {
+	    !tbib_req_inline(w)) {
 		skb = tbib_req_zc_frame(c, e->off, hl, paylen, crc);
 		if (skb && peer)
 			tbib_stat_inc(&peer->stats, TBIB_A_STATS_TX_ZEROCOPY);
@@ -386,8 +404,7 @@ static int tbib_req_data_pkt(struct tbib_conn *c, struct tbib_peer *peer,
 		if (!skb)
 			return -ENOMEM;
 		/* Seek every time: a packet that failed half way is built again. */
-		err = (w->send_flags & IB_SEND_INLINE) ? 0 :
-		      tbib_sgl_seek(&c->sgl, e->off);
+		err = tbib_req_inline(w) ? 0 : tbib_sgl_seek(&c->sgl, e->off);
 		if (!err)
 			err = tbib_frame_fill(skb, hl, paylen, tbib_req_fill,
 					      &fill);
@@ -559,7 +576,7 @@ static bool tbib_req_take(struct tbib_conn *c)
 		e->built = true;
 		return true;
 	}
-	if (e->kind == TBIB_SK_DATA && !(w->send_flags & IB_SEND_INLINE))
+	if (e->kind == TBIB_SK_DATA && !tbib_req_inline(w))
 		tbib_sgl_init(&c->sgl, c->qp, w->sge, w->num_sge, 0);
 	return true;
 }

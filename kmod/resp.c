@@ -560,6 +560,37 @@ static int tbib_resp_atomic(struct tbib_conn *c, struct tbib_peer *peer,
 	return TBIB_RESP_NEXT;
 }
 
+/*
+ * ATOMIC WRITE: 8 bytes stored at once at an 8-byte aligned address, with
+ * the rights of an RDMA WRITE; acknowledged like one.  Not in a message.
+ */
+static int tbib_resp_atomic_write(struct tbib_conn *c, struct tbib_peer *peer,
+				  struct sk_buff *skb, const struct tbib_pkt *p)
+{
+	u32 psn = p->bth.psn;
+	struct tbib_mr *mr;
+	u64 val;
+	int err;
+
+	if (c->rmsg.kind != TBIB_RMSG_NONE)
+		return tbib_resp_inv_req(c, peer, psn);
+	if (p->bth.paylen != 8 || p->reth.dma_len != 8 || (p->reth.va & 7) ||
+	    skb_copy_bits(skb, p->hdr_len, &val, sizeof(val)))
+		return tbib_resp_inv_req(c, peer, psn);
+	if (!(c->access & IB_ACCESS_REMOTE_WRITE))
+		return tbib_resp_access_err(c, peer, psn);
+	mr = tbib_mr_get(c->qp->ibqp.device, c->qp->ibqp.pd, p->reth.rkey,
+			 IB_ACCESS_REMOTE_WRITE, p->reth.va, 8);
+	if (!mr)
+		return tbib_resp_access_err(c, peer, psn);
+	err = tbib_mr_atomic_write(mr, p->reth.va, val);
+	tbib_mr_put(mr);
+	if (err)
+		return tbib_resp_access_err(c, peer, psn);
+	c->msn++;
+	return TBIB_RESP_NEXT;
+}
+
 /* One request packet, in PSN order.  The caller frees @skb. */
 static int tbib_resp_one(struct tbib_conn *c, struct tbib_peer *peer,
 			 struct sk_buff *skb, const struct tbib_pkt *p)
@@ -575,6 +606,8 @@ static int tbib_resp_one(struct tbib_conn *c, struct tbib_peer *peer,
 		return TBIB_RESP_NEXT;	/* UC has no READ or atomics */
 	if (code == TBIB_OP_READ_REQ)
 		return tbib_resp_read(c, peer, p);
+	if (code == TBIB_OP_ATOMIC_WRITE)
+		return tbib_resp_atomic_write(c, peer, skb, p);
 	return tbib_resp_atomic(c, peer, p);
 }
 

@@ -110,7 +110,8 @@ static int tbib_verbs_query_device(struct ib_device *ibdev,
 				 IB_DEVICE_CURR_QP_STATE_MOD |
 				 IB_DEVICE_PORT_ACTIVE_EVENT |
 				 IB_DEVICE_SYS_IMAGE_GUID |
-				 IB_DEVICE_MEM_MGT_EXTENSIONS;
+				 IB_DEVICE_MEM_MGT_EXTENSIONS |
+				 IB_DEVICE_ATOMIC_WRITE;
 	attr->max_qp = tbib_res_max[TBIB_RES_QP];
 	attr->max_qp_wr = TBIB_MAX_QP_WR;
 	attr->max_send_sge = TBIB_MAX_SGE;

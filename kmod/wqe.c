@@ -36,6 +36,8 @@ enum ib_wc_opcode tbib_send_wc_opcode(u32 wr_opcode)
 		return IB_WC_LOCAL_INV;
 	case IB_WR_REG_MR:
 		return IB_WC_REG_MR;
+	case IB_WR_ATOMIC_WRITE:
+		return IB_WC_ATOMIC_WRITE;
 	default:
 		return IB_WC_SEND;
 	}
@@ -45,7 +47,8 @@ enum ib_wc_opcode tbib_send_wc_opcode(u32 wr_opcode)
  * Which operations each QP type supports, as on the IB wire: RC has
  * everything; UC has no READ, atomics or SEND_WITH_INV (no such UC
  * opcodes); UD only SEND and SEND_WITH_IMM.  Memory registration work
- * requests (REG_MR) exist only for kernel QPs.
+ * requests (REG_MR) exist only for kernel QPs, ATOMIC WRITE only for user
+ * QPs (the rxe ABI carries its 8 bytes; no kernel ULP posts one).
  */
 bool tbib_send_opcode_ok(enum ib_qp_type type, u32 opcode, bool user)
 {
@@ -59,6 +62,8 @@ bool tbib_send_opcode_ok(enum ib_qp_type type, u32 opcode, bool user)
 		return type == IB_QPT_RC || type == IB_QPT_UC;
 	case IB_WR_REG_MR:
 		return !user && (type == IB_QPT_RC || type == IB_QPT_UC);
+	case IB_WR_ATOMIC_WRITE:
+		return user && type == IB_QPT_RC;
 	case IB_WR_RDMA_READ:
 	case IB_WR_ATOMIC_CMP_AND_SWP:
 	case IB_WR_ATOMIC_FETCH_AND_ADD:
@@ -157,7 +162,22 @@ void tbib_send_wqe_from_user(struct tbib_qp *qp, const void *slot,
 	    !tbib_send_opcode_ok(type, w->opcode, true))
 		return;
 
-	if (w->send_flags & IB_SEND_INLINE) {
+	if (w->opcode == IB_WR_ATOMIC_WRITE) {
+		/*
+		 * The 8 bytes to write are in the slot where the SGEs would
+		 * be (dma.atomic_wr, dma.inline_data on older headers); kept
+		 * in memory order.  The INLINE flag means nothing here.  A
+		 * QP created with no SGE and no inline room has no 8 bytes
+		 * there: refused, never read past its slot.
+		 */
+		if (qp->sq.max_inline < 8 && !qp->sq.max_sge)
+			return;
+		w->send_flags &= ~IB_SEND_INLINE;
+		w->length = 8;
+		memcpy(&w->wr.atomic.compare_add, uslot->dma.inline_data, 8);
+		w->wr.atomic.remote_addr = u.wr.wr.rdma.remote_addr;
+		w->wr.atomic.rkey = u.wr.wr.rdma.rkey;
+	} else if (w->send_flags & IB_SEND_INLINE) {
 		if (!tbib_opcode_may_inline(w->opcode))
 			return;
 		if (u.dma.length > qp->sq.max_inline) {

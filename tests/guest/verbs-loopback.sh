@@ -6,8 +6,8 @@
 # GPU writes), MPI and UCX (a rank to itself), and rdma-core's own tests
 # rely on.
 #  1. tbib0 alone, no rail at all (port DOWN): the pingpongs (RC, UC, UD,
-#     SRQ) and the integrity tool (every opcode, random sizes and layouts,
-#     every byte checked);
+#     SRQ), the integrity tool (every opcode, random sizes and layouts,
+#     every byte checked) and ATOMIC WRITE (tests/tools/atomic-write.c);
 #  2. tbib0 with rails to tbib1 (port ACTIVE): the error cases of
 #     verbs-errors with both ends on tbib0 (the IB completion status of
 #     every error path), perftest (write, read, send, atomic, latency) on
@@ -53,6 +53,9 @@ xport_pp int 120 integrity -d tbib0 -p $port -n 200 -s 262144 -S 17 -w 20 -- \
 	{ xport_dump; fail "loopback integrity failed"; }
 assert_file_has /tmp/int.cli.log '^integrity: OK client' "integrity not OK"
 grep '^integrity' /tmp/int.cli.log
+
+log "loopback ATOMIC WRITE"
+check timeout 120 atomic-write -a tbib0 -b tbib0 -n 200
 
 log "2. rails to tbib1, port ACTIVE: perftest on tbib0 alone"
 check tbibctl dev add tbib1 lid 0x12

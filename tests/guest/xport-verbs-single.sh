@@ -4,7 +4,7 @@
 # rdma-core's pingpong examples between tbib0 and tbib1 in one VM: RC, UC,
 # UD and SRQ, several sizes, over ONE rail whose MTU is the one the README
 # gives thunderbolt-net (65520): wire packets far larger than the 4096-byte
-# IB MTU the port reports.
+# IB MTU the port reports.  Then RDMA ATOMIC WRITE between them.
 . /tests/lib.sh
 . /tests/_xport-lib.sh
 
@@ -42,4 +42,6 @@ for s in 1 2048 4096; do
 done
 # events instead of polling
 pp ibv_rc_pingpong -s 4096 -n 50 -e
+# RDMA ATOMIC WRITE from tbib0 to tbib1 (tests/tools/atomic-write.c)
+check timeout 120 atomic-write -a tbib0 -b tbib1 -n 200
 log "done"
