@@ -50,7 +50,7 @@ if [ "$B_GROUP" = quick ]; then
 	P1_LAT_TESTS="ib_write_lat"
 	P1_LAT_SIZES="64"
 	BW_D=2 BW_F=0           # perftest -D (run seconds) -f (margin seconds)
-	P2_CONFIGS="eq4"
+	P2_CONFIGS="eq4 eq4read"
 	P3_REPS=1 P3_D=9 P3_EVENTS="2:del:eth1 4:del:eth2 6:add:eth1,eth2"
 	P4_QPS="8"
 else
@@ -61,7 +61,9 @@ else
 	P1_LAT_TESTS="ib_write_lat ib_read_lat ib_send_lat"
 	P1_LAT_SIZES="64 4096 65536"
 	BW_D=2 BW_F=0
-	P2_CONFIGS="eq1 eq2 eq4 w8421 delay"
+	# eq4read right after eq4 (READ in the same shaping as WRITE),
+	# the lossy pair last
+	P2_CONFIGS="eq1 eq2 eq4 eq4read w8421 delay loss4 loss4read"
 	P3_REPS=3 P3_D=13 P3_EVENTS="3:del:eth1 6:del:eth2 9:add:eth1,eth2"
 	P4_QPS="1 8 64 256"
 fi
@@ -364,19 +366,21 @@ lat_cell() { # PART TEST DEV SIZE REP
 }
 
 # ---- rate limits (tbf, netem) on a link, applied on this VM ----
-# shape IF KBIT [DELAY_MS]: egress of IF limited to KBIT kbit/s; with
-# DELAY_MS a netem delay in front (netem root, tbf as its child, the
-# documented way to combine them).  The queue holds everything a part 2
-# run has in flight, so the shaper delays but never drops.
+# shape IF KBIT [DELAY_MS [LOSS_PCT]]: egress of IF limited to KBIT
+# kbit/s; with DELAY_MS (0 for none) or LOSS_PCT a netem in front (netem
+# root, tbf as its child, the documented way to combine them): netem
+# drops LOSS_PCT % of the frames as they enter, then delays the rest.
+# The tbf queue holds everything a part 2 run has in flight, so the
+# shaper itself delays but never drops.
 shape() {
-	local dev=$1 kbit=$2 delay=${3:-} burst limit
+	local dev=$1 kbit=$2 delay=${3:-} loss=${4:-} burst limit
 	burst=$((kbit * 1000 / 8 / 50))             # 20 ms of tokens
 	[ $burst -ge 16384 ] || burst=16384
 	limit=$((kbit * 1000 / 8 / 2 + burst))      # 0.5 s of queue, and at
 	[ $limit -ge 786432 ] || limit=786432       # least all P2_ARGS in flight
 	tc qdisc del dev "$dev" root 2>/dev/null
-	if [ -n "$delay" ]; then
-		tc qdisc add dev "$dev" root handle 1: netem delay "${delay}ms" limit 100000 &&
+	if [ -n "$delay" ] || [ -n "$loss" ]; then
+		tc qdisc add dev "$dev" root handle 1: netem delay "${delay:-0}ms" ${loss:+loss "$loss%"} limit 100000 &&
 		tc qdisc add dev "$dev" parent 1:1 handle 10: tbf rate "${kbit}kbit" burst "$burst" limit "$limit"
 	else
 		tc qdisc add dev "$dev" root handle 1: tbf rate "${kbit}kbit" burst "$burst" limit "$limit"

@@ -37,14 +37,14 @@ part1() {
 }
 
 # ---- part 2: aggregation over tbf-limited rails ----
-# bw_rep: run one 64 KiB ib_write_bw cell B_REPS times, remembering the
-# client's values in P2_VALS
+# p2_cell: run one 64 KiB cell (ib_write_bw unless TEST) B_REPS times,
+# remembering the client's values in P2_VALS
 P2_VALS=()
-p2_cell() { # DEV RAILS CONFIG
+p2_cell() { # DEV RAILS CONFIG [TEST]
 	local rep v
 	P2_VALS=()
 	for ((rep = 1; rep <= B_REPS; rep++)); do
-		B_EXTRA="$P2_ARGS" bw_cell p2 ib_write_bw "$1" 65536 1 "$2" "$3" $rep
+		B_EXTRA="$P2_ARGS" bw_cell p2 "${4:-ib_write_bw}" "$1" 65536 1 "$2" "$3" $rep
 		v=$(bw_of $B_DIR/cell.log 2>/dev/null)
 		[ -n "$v" ] && P2_VALS+=("$v")
 	done
@@ -68,6 +68,17 @@ p2_shape() {
 		for l in 0 1 2; do shape "eth$l" "$r"; done
 		if [ "$TBIB_ROLE" = 1 ]; then shape eth3 "$r" 2; else shape eth3 "$r"; fi
 		P2_RAILS=4 P2_SUM=$((4 * r)) ;;
+	eq4read)
+		# as eq4: both VMs shape, so the READ responses (vm0 -> vm1)
+		# meet the same shapers as the WRITE data (vm1 -> vm0)
+		for l in 0 1 2 3; do shape "eth$l" "$r"; done
+		P2_RAILS=4 P2_SUM=$((4 * r)) ;;
+	loss4 | loss4read)
+		# as eq4, and netem drops 0.5% in front of every shaper, on both
+		# VMs (data, READ requests and responses, ACKs alike); the
+		# shaper itself still never drops
+		for l in 0 1 2 3; do shape "eth$l" "$r" 0 0.5; done
+		P2_RAILS=4 P2_SUM=$((4 * r)) ;;
 	esac
 }
 p2_label() {
@@ -77,12 +88,27 @@ p2_label() {
 	eq4) echo "4 rails @R" ;;
 	w8421) echo "4 rails 8:4:2:1" ;;
 	delay) echo "4 rails @R; one +2ms" ;;
+	eq4read) echo "4 rails @R; READ" ;;
+	loss4) echo "4 rails @R; 0.5% loss; WRITE" ;;
+	loss4read) echo "4 rails @R; 0.5% loss; READ" ;;
 	esac
 }
+# p2_netem_log LABEL: in the log, the frames netem and tbf dropped on
+# this VM's rails (the loss did happen; the shaper dropped none)
+p2_netem_log() {
+	local l s=
+	for l in 0 1 2 3; do
+		s+="eth$l: $(tc -s qdisc show dev "eth$l" 2>/dev/null | awk '/^qdisc / { q = $2; next }
+			q && /Sent/ { gsub(/[(),]/, " "); printf "%s %s of %s; ", q, $7, $4; q = "" }')"
+	done
+	log "part 2: $1: frames dropped on this VM: $s"
+}
+# p2_test CONFIG: the perftest program of a part 2 configuration
+p2_test() { case $1 in *read) echo ib_read_bw ;; *) echo ib_write_bw ;; esac; }
 part2() {
 	local cfg b1 src r rails sum first=1 mine
 	for cfg in unthrottled $P2_CONFIGS; do
-		plan p2 ib_write_bw tbib 65536 1 "$(case $cfg in eq1|unthrottled) echo 1 ;; eq2) echo 2 ;; *) echo 4 ;; esac)" \
+		plan p2 "$(p2_test $cfg)" tbib 65536 1 "$(case $cfg in eq1|unthrottled) echo 1 ;; eq2) echo 2 ;; *) echo 4 ;; esac)" \
 			"$([ $cfg = unthrottled ] && echo unthrottled || p2_label $cfg)" bw_MBps
 	done
 	plan p2 ib_write_bw rxe 65536 1 1 unthrottled bw_MBps
@@ -123,7 +149,7 @@ part2() {
 		p2_shape $cfg "$r"
 		rails=$P2_RAILS sum=$P2_SUM
 		log "part 2: $(p2_label $cfg): $rails rails, sum $sum kbit/s"
-		is_client && emit p2 ib_write_bw tbib 65536 1 "$rails" "$(p2_label $cfg)" - rate_sum_Mbps \
+		is_client && emit p2 "$(p2_test $cfg)" tbib 65536 1 "$rails" "$(p2_label $cfg)" - rate_sum_Mbps \
 			"$(awk -v s="$sum" 'BEGIN { printf "%.3f", s / 1000 }')" Mbit/s ok
 		if [ $first = 1 ]; then
 			# rxe cannot stripe: its reference is one link at R
@@ -135,7 +161,8 @@ part2() {
 		if [ $TBIB_OK = 1 ]; then
 			tbib_use_rails "$rails"
 		fi
-		p2_cell tbib "$rails" "$(p2_label $cfg)"
+		p2_cell tbib "$rails" "$(p2_label $cfg)" "$(p2_test $cfg)"
+		case $cfg in loss*) p2_netem_log "$(p2_label $cfg)" ;; esac
 	done
 	unshape_all
 }

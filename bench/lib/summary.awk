@@ -171,12 +171,20 @@ END {
 		"why every cell is the median of its repetitions with [min–max]."
 	print ""
 	print "tbib module: " RI["tbib_ko"] "."
+	if (RI["vm_memdebug"] ~ /^on/)
+		print "**The guests ran with memory debugging " substr(RI["vm_memdebug"], 4) "**: every kmalloc and skb allocation and free is red-zoned, poisoned and traced, which under TCG cuts the bandwidths several-fold, tbib's more than rxe's: compare these numbers only with runs that had it too."
 	for (i = 1; i <= NTI; i++) print "- tbib in group " TBIBINFO[i]
 	for (i = 1; i <= NFAILS; i++) print "- " FAILS[i]
 	print ""
 	print "MB/s is perftest's unit (2^20 bytes per second); Mbit/s is 10^6 bit/s (tc's unit). " \
 		"Latency is perftest's t_typical (the median of the iterations) in µs; t_avg is in raw.csv."
 	print ""
+
+	# the part 2 cells of READ vs WRITE (configs of bench/guest/_bench-parts.sh)
+	P2W = key("p2", "ib_write_bw", "tbib", 65536, 1, 4, "4 rails @R", "bw_MBps")
+	P2R = key("p2", "ib_read_bw", "tbib", 65536, 1, 4, "4 rails @R; READ", "bw_MBps")
+	P2LW = key("p2", "ib_write_bw", "tbib", 65536, 1, 4, "4 rails @R; 0.5% loss; WRITE", "bw_MBps")
+	P2LR = key("p2", "ib_read_bw", "tbib", 65536, 1, 4, "4 rails @R; 0.5% loss; READ", "bw_MBps")
 
 	# ---------- targets ----------
 	print "## Against the targets (DESIGN.md section 11.1)"
@@ -197,6 +205,16 @@ END {
 		target("single rail vs rxe, ib_write_bw 64 KiB: >= 2x rxe", sprintf("%.2fx (tbib %s, rxe %s MB/s)", t / r, fmt(t), fmt(r)), (t / r >= 2) ? "met" : "not met")
 	else
 		target("single rail vs rxe, ib_write_bw 64 KiB: >= 2x rxe", "tbib " cell(kt) ", rxe " cell(kr), "n/a")
+	# READ (issue 22): against WRITE in the same shaping, and against rxe
+	rw_target("one QP over 4 rails, 64 KiB ib_read_bw: >= 80% of ib_write_bw", P2W, P2R, 80)
+	rw_target("the same with 0.5% loss on every rail: >= 60%", P2LW, P2LR, 60)
+	kr = key("p1", "ib_read_bw", "rxe", 65536, 1, 1, "-", "bw_MBps")
+	kt = key("p1", "ib_read_bw", "tbib", 65536, 1, 1, "-", "bw_MBps")
+	r = med(kr); t = med(kt)
+	if (r != "" && t != "")
+		target("one rail vs rxe on the same link, 64 KiB ib_read_bw: >= 1.5x", sprintf("%.2fx (tbib %s, rxe %s MB/s)", t / r, fmt(t), fmt(r)), (t / r >= 1.5) ? "met" : "not met")
+	else
+		target("one rail vs rxe on the same link, 64 KiB ib_read_bw: >= 1.5x", "tbib " cellx(kt) ", rxe " cellx(kr), "n/a")
 	kr = key("p1", "ib_write_lat", "rxe", 64, 1, 1, "-", "lat_typ_us")
 	kt = key("p1", "ib_write_lat", "tbib", 64, 1, 1, "-", "lat_typ_us")
 	r = med(kr); t = med(kt)
@@ -274,7 +292,7 @@ END {
 		print ""
 	} else print "R: n/a (" INFO["p2_rate"] ")."
 	print ""
-	print "perftest: ib_write_bw, 64 KiB, 1 QP, `" INFO["p2_args"] "` for both devices (a small in-flight window and a long ACK timeout: what waits in a shaper's queue must not look lost); tbf on each rail of both VMs, the +2 ms by netem on the sender."
+	print "perftest: ib_write_bw (ib_read_bw in the rows that say READ), 64 KiB, 1 QP, `" INFO["p2_args"] "` for both devices (a small in-flight window and a long ACK timeout: what waits in a shaper's queue must not look lost); tbf on each rail of both VMs, the +2 ms by netem on the sender, the 0.5% loss by netem in front of every rail's tbf on both VMs (the shaper itself never drops)."
 	print ""
 	print "| configuration | device | rails | sum of rail rates, Mbit/s | aggregate, Mbit/s | % of the sum |"
 	print "| --- | --- | ---: | ---: | ---: | ---: |"
@@ -283,7 +301,7 @@ END {
 		split(KEYS[i], f, SUBSEP)
 		if (f[1] != "p2" || f[8] != "bw_MBps") continue
 		if (f[3] != ((pass == 1) ? "tbib" : "rxe")) continue
-		c = f[3] SUBSEP f[6] SUBSEP f[7]
+		c = f[2] SUBSEP f[3] SUBSEP f[6] SUBSEP f[7]
 		if (c in P2C) continue
 		P2C[c] = 1
 		ks = key("p2", f[2], f[3], f[4], f[5], f[6], f[7], "rate_sum_Mbps")
@@ -305,6 +323,27 @@ END {
 	print "rxe cannot put one QP on several links (an rxe device is bound to one netdev): its row is one link at R, for reference."
 	print ""
 	print "![aggregation](plots/aggregation.svg)"
+	print ""
+
+	# ---------- READ vs WRITE ----------
+	print "## READ vs WRITE: 64 KiB, one QP"
+	print ""
+	print "The same cells with ib_read_bw and ib_write_bw: a READ's data flows from the server (vm0) to the client (vm1) as responses, a WRITE's from the client to the server; part 2 shapes every rail on both VMs, so both directions meet the same shapers (and the same 0.5% loss). Part 1 is one unthrottled link, part 2 four rails at R. MB/s; median [min–max]."
+	print ""
+	print "| cell | device | rails | ib_write_bw, MB/s | ib_read_bw, MB/s | READ / WRITE |"
+	print "| --- | --- | ---: | ---: | ---: | ---: |"
+	for (d = 1; d <= 2; d++) {
+		dv = (d == 1) ? "rxe" : "tbib"
+		kw = key("p1", "ib_write_bw", dv, 65536, 1, 1, "-", "bw_MBps")
+		kr = key("p1", "ib_read_bw", dv, 65536, 1, 1, "-", "bw_MBps")
+		rw_row("one link, unthrottled (part 1)", dv, 1, kw, kr)
+	}
+	printf "| one link: tbib / rxe | | | %s | %s | |\n", \
+		ratio(med(key("p1", "ib_write_bw", "tbib", 65536, 1, 1, "-", "bw_MBps")), med(key("p1", "ib_write_bw", "rxe", 65536, 1, 1, "-", "bw_MBps"))), \
+		ratio(med(key("p1", "ib_read_bw", "tbib", 65536, 1, 1, "-", "bw_MBps")), med(key("p1", "ib_read_bw", "rxe", 65536, 1, 1, "-", "bw_MBps")))
+	rw_row("4 rails @R (part 2)", "tbib", 4, P2W, P2R)
+	rw_row("4 rails @R, 0.5% loss on every rail (part 2)", "tbib", 4, P2LW, P2LR)
+	notes()
 	print ""
 
 	# ---------- part 3 ----------
@@ -399,7 +438,7 @@ function agg_line(cfg, text, want,    i, f, k, ks, sum) {
 	k = ""
 	for (i = 1; i <= NK; i++) {
 		split(KEYS[i], f, SUBSEP)
-		if (f[1] == "p2" && f[3] == "tbib" && f[7] == cfg && f[8] == "bw_MBps") { k = KEYS[i]; break }
+		if (f[1] == "p2" && f[2] == "ib_write_bw" && f[3] == "tbib" && f[7] == cfg && f[8] == "bw_MBps") { k = KEYS[i]; break }
 	}
 	if (k == "") { target(text, "not run", "n/a"); return }
 	ks = key("p2", f[2], f[3], f[4], f[5], f[6], f[7], "rate_sum_Mbps")
@@ -434,4 +473,20 @@ function fo_target(    i, j, rp, errs, bad, n, txt, t) {
 	}
 	target(t, (NS ? "stalls after removals (ms): " : "gaps after removals (ms): ") ((n == 0) ? "none measured" : txt) "; runs with an ib_write_bw error: " errs " of " NP3 " (perftest does not check the bytes: the VM tests do)",
 		(errs || bad || n == 0) ? "not met" : "met")
+}
+
+# cellx(KEY): cell(KEY), or "not run" when no row of raw.csv has KEY (a
+# run from before the cell existed, or a mode without it)
+function cellx(k) { return (k in KSEEN) ? cell(k) : "not run" }
+function pctof(a, b) { return (a == "" || b == "" || b == 0) ? "—" : sprintf("%.0f%%", a / b * 100) }
+function rw_row(what, dv, rails, kw, kr) {
+	printf "| %s | %s | %d | %s | %s | %s |\n", what, dv, rails, cellx(kw), cellx(kr), pctof(med(kr), med(kw))
+}
+# rw_target(TEXT, WRITE-KEY, READ-KEY, PCT): READ >= PCT % of WRITE
+function rw_target(text, kw, kr, want,    w, r) {
+	w = med(kw); r = med(kr)
+	if (w != "" && r != "")
+		target(text, sprintf("%.1f%% (ib_read_bw %s, ib_write_bw %s MB/s)", r / w * 100, fmt(r), fmt(w)), (r / w * 100 >= want) ? "met" : "not met")
+	else
+		target(text, "ib_read_bw " cellx(kr) ", ib_write_bw " cellx(kw), "n/a")
 }
