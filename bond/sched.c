@@ -278,6 +278,7 @@ void tbib_sched_tick(struct tbib_sched *s, u64 now_ns)
 		if (!r->present || !r->up)
 			continue;
 		if (r->left && delay[i] >= TBIB_SCHED_LAG_MIN_NS &&
+		    r->inflight >= TBIB_SCHED_LAG_MIN_BYTES &&
 		    delay[i] * 2 > quickest * 3) {
 			if (r->slow_ticks < TBIB_SCHED_SLOW_TICKS)
 				r->slow_ticks++;

@@ -67,6 +67,15 @@ struct tbib_sched {
  * quickest may have nothing in flight at the instant of the tick).
  */
 #define TBIB_SCHED_LAG_MIN_NS	1000000ULL
+/*
+ * Nor does a rail with less than this in flight: its bytes wait for the
+ * other end (a READ request for its answer), not behind its own link, and
+ * what it delivers per tick says nothing of its rate.  (Measured from a
+ * stream of small READ requests, three rails' estimates fell to a few
+ * kbit/s; with no traffic they never grew back, and every later WRITE
+ * went over the fourth rail alone.)
+ */
+#define TBIB_SCHED_LAG_MIN_BYTES	(16 * 1024)
 
 void tbib_sched_init(struct tbib_sched *s);
 

@@ -580,6 +580,29 @@ static void test_lag_floor(void)
 }
 
 /*
+ * READ requests: a few hundred bytes in flight on each rail, each waiting
+ * (for its answer) 100 ms, 200 times longer than on rail 0.  That is no
+ * queue behind the link: no rail is measured, however many ticks.
+ */
+static void test_small_flight(void)
+{
+	static const u64 flight[] = { 1000, 1200, 1200, 1200 };
+	static const u64 left[] = { 100000, 600, 600, 600 };
+	struct tbib_sched s;
+	u64 now = 1;
+	unsigned int i, t;
+
+	tbib_sched_init(&s);
+	for (i = 0; i < 4; i++)
+		CHECK_EQ(tbib_sched_rail_add(&s, (u8)i, 0, 100, 9000), 0);
+	tbib_sched_tick(&s, now);
+	for (t = 0; t < 10 * TBIB_SCHED_SLOW_TICKS; t++)
+		tick_with(&s, &now, flight, left, 4);
+	for (i = 0; i < 4; i++)
+		CHECK_EQ(s.rail[i].meas_kbps, 0);
+}
+
+/*
  * Rails 1..3 measured slow and left idle, rail 0 unmeasured and alone
  * busy, its flight 100 ms long: it lags what one 9000-byte packet takes
  * on the quickest idle one (rail 1 at 24 Mbit/s: 3 ms) and is measured
@@ -635,5 +658,6 @@ int main(void)
 	test_inflight_accounting();
 	test_lag_floor();
 	test_lone_busy_rail();
+	test_small_flight();
 	return check_result("sched");
 }
