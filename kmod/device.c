@@ -278,16 +278,18 @@ static int tbib_dev_loop_init(struct tbib_dev *dev)
  */
 static void tbib_dev_loop_fini(struct tbib_dev *dev)
 {
+	struct tbib_rail *loop;
 	struct tbib_peer *self;
 
 	mutex_lock(&tbib_cfg_lock);
 	self = rcu_dereference_protected(dev->self_peer,
 					 lockdep_is_held(&tbib_cfg_lock));
 	RCU_INIT_POINTER(dev->self_peer, NULL);
+	loop = dev->loop_rail;
+	dev->loop_rail = NULL;		/* tbib_dev_stats_total() */
 	mutex_unlock(&tbib_cfg_lock);
 	synchronize_rcu();
-	tbib_rail_loop_destroy(dev->loop_rail);
-	dev->loop_rail = NULL;
+	tbib_rail_loop_destroy(loop);
 	if (self) {
 		mutex_lock(&tbib_cfg_lock);
 		tbib_spray_peer_gone(self);

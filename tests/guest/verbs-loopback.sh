@@ -10,8 +10,9 @@
 #     every byte checked) and ATOMIC WRITE (tests/tools/atomic-write.c);
 #  2. tbib0 with rails to tbib1 (port ACTIVE): the error cases of
 #     verbs-errors with both ends on tbib0 (the IB completion status of
-#     every error path), perftest (write, read, send, atomic, latency) on
-#     tbib0 alone, while the rails carry nothing of it;
+#     every error path), perftest (write, read, send, atomic, the
+#     latency tools) on tbib0 alone, while the rails carry nothing of it;
+#     then the pingpongs again with every rail down;
 #  3. tbib0 and tbib1 of one host with no rail between them do not reach
 #     each other: an RC QP ends in retry exceeded, as two HCAs without a
 #     cable.
@@ -85,11 +86,21 @@ perf lb_write ib_write_bw -s 65536 -n 200
 perf lb_read ib_read_bw -s 65536 -n 200
 perf lb_send ib_send_bw -s 65536 -n 200
 perf lb_atomic ib_atomic_bw -n 200
-perf lb_lat ib_write_lat -s 64 -n 200
+perf lb_wlat ib_write_lat -s 64 -n 200
+perf lb_rlat ib_read_lat -s 64 -n 200
+perf lb_slat ib_send_lat -s 64 -n 200
+perf lb_alat ib_atomic_lat -n 200
 t1=$(rail_tx)
 # keepalives only: 200 x 64 KiB of any test would be 13 MB
 [ $((t1 - t0)) -lt 1000000 ] || fail "loopback traffic went over the rails: $((t1 - t0)) bytes"
 log "rails carried $((t1 - t0)) bytes meanwhile"
+
+log "loopback with every rail down"
+for i in 0 1; do check ip link set "va$i" down; done
+_down() { [ "$(xport_rail_state tbib0 va0)" = down ] && [ "$(xport_rail_state tbib0 va1)" = down ]; }
+wait_until 20 _down || fail "tbib0's rails not down: $(tbibctl rail show tbib0)"
+pp ibv_rc_pingpong -s 65536 -n 50
+pp ibv_ud_pingpong -s 2048 -n 50
 
 log "3. two devices, no rail between them"
 for i in 0 1; do check tbibctl rail del tbib1 "vb$i"; done
