@@ -3,6 +3,7 @@
  * Memory regions: registration, keys, lookup and memory access
  * (semantics and rules in mr.h).
  */
+#include <linux/err.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/random.h>
@@ -285,20 +286,31 @@ int tbib_mr_page(struct tbib_mr *mr, u64 iova, struct page **page,
 	return 0;
 }
 
-int tbib_mr_atomic(struct tbib_mr *mr, u64 iova, bool cmp_swap,
-		   u64 compare_add, u64 swap, u64 *orig)
+/*
+ * The 8 bytes at @iova for an atomic, mapped (undo with tbib_mr_unmap()):
+ * aligned 8 bytes never straddle a page.  ERR_PTR(-EINVAL) if misaligned,
+ * ERR_PTR(-EFAULT) outside the MR.
+ */
+static u64 *tbib_mr_map_u64(struct tbib_mr *mr, u64 iova)
 {
 	size_t avail;
 	u64 *p;
 
 	if (iova & 7)
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	if (!tbib_mr_in_range(mr, iova, 8))
-		return -EFAULT;
+		return ERR_PTR(-EFAULT);
 	p = tbib_mr_map(mr, iova, &avail);
-	if (!p)
-		return -EFAULT;
-	/* aligned 8 bytes never straddle a page */
+	return p ? p : ERR_PTR(-EFAULT);
+}
+
+int tbib_mr_atomic(struct tbib_mr *mr, u64 iova, bool cmp_swap,
+		   u64 compare_add, u64 swap, u64 *orig)
+{
+	u64 *p = tbib_mr_map_u64(mr, iova);
+
+	if (IS_ERR(p))
+		return PTR_ERR(p);
 	if (cmp_swap)
 		*orig = cmpxchg64(p, compare_add, swap);
 	else
@@ -309,16 +321,10 @@ int tbib_mr_atomic(struct tbib_mr *mr, u64 iova, bool cmp_swap,
 
 int tbib_mr_atomic_write(struct tbib_mr *mr, u64 iova, u64 val)
 {
-	size_t avail;
-	u64 *p;
+	u64 *p = tbib_mr_map_u64(mr, iova);
 
-	if (iova & 7)
-		return -EINVAL;
-	if (!tbib_mr_in_range(mr, iova, 8))
-		return -EFAULT;
-	p = tbib_mr_map(mr, iova, &avail);
-	if (!p)
-		return -EFAULT;
+	if (IS_ERR(p))
+		return PTR_ERR(p);
 	/* one store: no reader ever sees a mix of old and new bytes */
 	WRITE_ONCE(*p, val);
 	tbib_mr_unmap(mr, p);
