@@ -14,10 +14,19 @@
 #include "kmod/verbs.h"
 
 /*
- * Live MRs by key index (key >> 8).  Readers use RCU (xa_load) and take
- * a reference; writers are reg/dereg in process context.
+ * Live keys by index (key >> 8): MRs (entries tagged TBIB_KEY_MR) and
+ * memory windows (TBIB_KEY_MW) share one key space, so an rkey names one
+ * object.  Readers use RCU (xa_load); writers are reg/dereg and
+ * alloc/dealloc in process context.
  */
-static DEFINE_XARRAY(tbib_mrs);
+static DEFINE_XARRAY(tbib_keys);
+
+/*
+ * Binding MWs to MRs: mr->num_mw and mr->dead.  A bound MR cannot be
+ * deregistered (-EBUSY, as the IB spec has it), and an MR being
+ * deregistered cannot be bound.  Taken inside a window's lock.
+ */
+static DEFINE_SPINLOCK(tbib_mr_bind_lock);
 
 #define TBIB_MR_KEY_TRIES	64
 
@@ -28,48 +37,66 @@ static DEFINE_XARRAY(tbib_mrs);
  */
 #define TBIB_MR_ACCESS_OK	(IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_WRITE | \
 				 IB_ACCESS_REMOTE_READ | IB_ACCESS_REMOTE_ATOMIC | \
-				 IB_ACCESS_OPTIONAL)
+				 IB_ACCESS_MW_BIND | IB_ACCESS_OPTIONAL)
 
 static u32 tbib_mr_key(const struct tbib_mr *mr)
 {
 	return READ_ONCE(mr->key);
 }
 
-/*
- * The first key of an MR, also given to its owner in ibmr.  Later keys of
- * a fast-reg MR (REG_MR) change mr->key only: ibmr.lkey/rkey then belong
- * to the ULP (ib_update_fast_reg_key()), which may already hold the key
- * of a REG_MR posted after this one.
- */
-static void tbib_mr_set_key(struct tbib_mr *mr, u32 key)
-{
-	WRITE_ONCE(mr->key, key);
-	mr->ibmr.lkey = key;
-	mr->ibmr.rkey = key;
-}
-
-/*
- * Put @mr in the table under a fresh random index and give it a random
- * key byte.  The MR becomes findable by lookups from here on, so it must
- * be fully set up.
- */
-static int tbib_mr_publish(struct tbib_mr *mr)
+int tbib_key_insert(void *obj, enum tbib_key_tag tag, u32 *keyp)
 {
 	int i, err;
 
-	refcount_set(&mr->ref, 1);
-	init_completion(&mr->released);
 	for (i = 0; i < TBIB_MR_KEY_TRIES; i++) {
 		u32 key = get_random_u32();
 
 		if (!(key >> 8))
 			continue;	/* index 0 is never used */
-		tbib_mr_set_key(mr, key);
-		err = xa_insert(&tbib_mrs, key >> 8, mr, GFP_KERNEL);
+		/* the key is in place before a lookup can find @obj */
+		WRITE_ONCE(*keyp, key);
+		err = xa_insert(&tbib_keys, key >> 8, xa_tag_pointer(obj, tag),
+				GFP_KERNEL);
 		if (err != -EBUSY)
 			return err;
 	}
 	return -ENOSPC;
+}
+
+void *tbib_key_find(u32 key, enum tbib_key_tag tag)
+{
+	void *entry = xa_load(&tbib_keys, key >> 8);
+
+	if (!entry || xa_pointer_tag(entry) != tag)
+		return NULL;
+	return xa_untag_pointer(entry);
+}
+
+void tbib_key_erase(u32 key)
+{
+	xa_erase(&tbib_keys, key >> 8);
+}
+
+/*
+ * Put @mr in the table under a fresh random key.  The MR becomes findable
+ * by lookups from here on, so it must be fully set up.  The first key is
+ * also given to the owner in ibmr; later keys of a fast-reg MR (REG_MR)
+ * change mr->key only: ibmr.lkey/rkey then belong to the ULP
+ * (ib_update_fast_reg_key()), which may already hold the key of a REG_MR
+ * posted after this one.
+ */
+static int tbib_mr_publish(struct tbib_mr *mr)
+{
+	int err;
+
+	refcount_set(&mr->ref, 1);
+	init_completion(&mr->released);
+	err = tbib_key_insert(mr, TBIB_KEY_MR, &mr->key);
+	if (err)
+		return err;
+	mr->ibmr.lkey = mr->key;
+	mr->ibmr.rkey = mr->key;
+	return 0;
 }
 
 static struct tbib_mr *tbib_mr_alloc(enum tbib_mr_kind kind, int access)
@@ -113,7 +140,7 @@ struct tbib_mr *tbib_mr_get(struct ib_device *ibdev, struct ib_pd *pd,
 	struct tbib_mr *mr;
 
 	rcu_read_lock();
-	mr = xa_load(&tbib_mrs, key >> 8);
+	mr = tbib_key_find(key, TBIB_KEY_MR);
 	if (!mr || tbib_mr_key(mr) != key || mr->ibmr.device != ibdev ||
 	    READ_ONCE(mr->ibmr.pd) != pd ||
 	    READ_ONCE(mr->state) != TBIB_MR_VALID ||
@@ -337,7 +364,7 @@ int tbib_mr_invalidate(struct ib_device *ibdev, struct ib_pd *pd, u32 key)
 	int err = -EINVAL;
 
 	rcu_read_lock();
-	mr = xa_load(&tbib_mrs, key >> 8);
+	mr = tbib_key_find(key, TBIB_KEY_MR);
 	if (mr && mr->kind == TBIB_MR_FAST && tbib_mr_key(mr) == key &&
 	    mr->ibmr.device == ibdev && READ_ONCE(mr->ibmr.pd) == pd) {
 		WRITE_ONCE(mr->state, TBIB_MR_INVALID);
@@ -358,6 +385,39 @@ int tbib_mr_fast_reg(struct tbib_mr *mr, struct ib_pd *pd, u32 key, int access)
 	smp_wmb();
 	WRITE_ONCE(mr->state, TBIB_MR_VALID);
 	return 0;
+}
+
+int tbib_mr_bind_get(struct tbib_mr *mr)
+{
+	int err = 0;
+
+	spin_lock_bh(&tbib_mr_bind_lock);
+	if (mr->dead)
+		err = -EINVAL;
+	else
+		mr->num_mw++;
+	spin_unlock_bh(&tbib_mr_bind_lock);
+	if (!err)
+		refcount_inc(&mr->ref);
+	return err;
+}
+
+void tbib_mr_bind_put(struct tbib_mr *mr)
+{
+	spin_lock_bh(&tbib_mr_bind_lock);
+	mr->num_mw--;
+	spin_unlock_bh(&tbib_mr_bind_lock);
+	tbib_mr_put(mr);
+}
+
+static bool tbib_mr_bound(struct tbib_mr *mr)
+{
+	bool bound;
+
+	spin_lock_bh(&tbib_mr_bind_lock);
+	bound = mr->num_mw;
+	spin_unlock_bh(&tbib_mr_bind_lock);
+	return bound;
 }
 
 /* ---- verbs ------------------------------------------------------------ */
@@ -473,6 +533,9 @@ struct ib_mr *tbib_rereg_user_mr(struct ib_mr *ibmr, int flags, u64 start,
 
 	if (mr->kind != TBIB_MR_USER)
 		return ERR_PTR(-EINVAL);
+	/* windows bound to it rely on its translation, PD and rights */
+	if (tbib_mr_bound(mr))
+		return ERR_PTR(-EBUSY);
 	if (!(flags & IB_MR_REREG_ACCESS))
 		access = mr->access;
 	if (access & ~TBIB_MR_ACCESS_OK)
@@ -497,7 +560,15 @@ int tbib_dereg_mr(struct ib_mr *ibmr, struct ib_udata *udata)
 {
 	struct tbib_mr *mr = to_tmr(ibmr);
 
-	xa_erase(&tbib_mrs, tbib_mr_key(mr) >> 8);
+	spin_lock_bh(&tbib_mr_bind_lock);
+	if (mr->num_mw) {
+		spin_unlock_bh(&tbib_mr_bind_lock);
+		return -EBUSY;
+	}
+	mr->dead = true;
+	spin_unlock_bh(&tbib_mr_bind_lock);
+
+	tbib_key_erase(tbib_mr_key(mr));
 	tbib_mr_put(mr);		/* the table's reference */
 	wait_for_completion(&mr->released);
 	tbib_mr_free(mr);

@@ -17,6 +17,9 @@
  *		list, an IB_WR_REG_MR work request makes it valid,
  *		LOCAL_INV / SEND_WITH_INV make it invalid again
  *
+ * Memory windows (mw.h) share the key space: the table holds both, each
+ * entry tagged with what it is.
+ *
  * Lifetime.  MRs live in an RCU-protected xarray and are reference
  * counted; tbib_mr_get() returns a reference, tbib_mr_put() drops it.
  * dereg_mr removes the MR from the table, waits until every reference
@@ -74,12 +77,33 @@ struct tbib_mr {
 	u32			fr_max;		/* capacity of fr_pages */
 	u32			fr_npages;	/* filled by map_mr_sg */
 	unsigned int		fr_shift;	/* log2 of ibmr.page_size */
+
+	/* memory windows bound to it; under the bind lock (mr.c) */
+	unsigned int		num_mw;
+	bool			dead;		/* being deregistered */
 };
 
 static inline struct tbib_mr *to_tmr(struct ib_mr *ibmr)
 {
 	return container_of(ibmr, struct tbib_mr, ibmr);
 }
+
+/* ---- the key table ---------------------------------------------------- */
+
+enum tbib_key_tag {
+	TBIB_KEY_MR = 0,
+	TBIB_KEY_MW = 1,	/* xa_tag_pointer() tags 0, 1 and 3 are usable */
+};
+
+/*
+ * Insert @obj under a fresh random key (random 24-bit index, random key
+ * byte), written to *@keyp before @obj becomes findable.  Process context.
+ */
+int tbib_key_insert(void *obj, enum tbib_key_tag tag, u32 *keyp);
+/* The object of @tag whose index @key has, or NULL.  Under rcu_read_lock(). */
+void *tbib_key_find(u32 key, enum tbib_key_tag tag);
+/* Remove @key's index; lookups stop finding it (RCU readers may still). */
+void tbib_key_erase(u32 key);
 
 /* ---- transport API ---------------------------------------------------- */
 
@@ -151,6 +175,14 @@ int tbib_mr_invalidate(struct ib_device *ibdev, struct ib_pd *pd, u32 key);
  * must be the MR's) and @access.  0 or -EINVAL.
  */
 int tbib_mr_fast_reg(struct tbib_mr *mr, struct ib_pd *pd, u32 key, int access);
+
+/*
+ * A memory window takes @mr (a reference and a count that keeps
+ * dereg_mr and rereg_mr away: -EBUSY) / gives it back.  Bind fails with
+ * -EINVAL once dereg has begun.  Any context.
+ */
+int tbib_mr_bind_get(struct tbib_mr *mr);
+void tbib_mr_bind_put(struct tbib_mr *mr);
 
 /* ---- ib_device_ops ------------------------------------------------------ */
 

@@ -23,6 +23,7 @@
 #include "bond/conn.h"
 #include "bond/peer.h"
 #include "bond/psn.h"
+#include "kmod/mw.h"
 #include "kmod/trace.h"
 
 static bool tbib_wqe_signaled(const struct tbib_conn *c,
@@ -41,6 +42,7 @@ static u8 tbib_req_kind(u32 opcode)
 		return TBIB_SK_ATOMIC;
 	case IB_WR_LOCAL_INV:
 	case IB_WR_REG_MR:
+	case IB_WR_BIND_MW:
 		return TBIB_SK_LOCAL;
 	default:
 		return TBIB_SK_DATA;
@@ -534,21 +536,33 @@ static int tbib_req_rd_pkt(struct tbib_conn *c, struct tbib_peer *peer,
 	return 1;
 }
 
-/* LOCAL_INV and REG_MR run when they are reached, in send queue order. */
+/*
+ * LOCAL_INV, REG_MR and BIND_MW run when they are reached, in send queue
+ * order.
+ */
 static void tbib_req_local(struct tbib_conn *c, struct tbib_swqe *e)
 {
 	const struct tbib_send_wqe *w = e->w;
-	struct ib_pd *pd = c->qp->ibqp.pd;
-	int err;
+	struct ib_qp *qp = &c->qp->ibqp;
+	u8 status = IB_WC_SUCCESS;
 
-	if (w->opcode == IB_WR_LOCAL_INV)
-		err = tbib_mr_invalidate(c->qp->ibqp.device, pd,
-					 w->ex.invalidate_rkey);
-	else
-		err = tbib_mr_fast_reg(w->wr.reg.mr, pd, w->wr.reg.key,
-				       w->wr.reg.access);
-	if (err)
-		tbib_req_fail(c, e, IB_WC_LOC_QP_OP_ERR);
+	switch (w->opcode) {
+	case IB_WR_LOCAL_INV:
+		if (tbib_key_invalidate(qp, w->ex.invalidate_rkey, false))
+			status = IB_WC_LOC_QP_OP_ERR;
+		break;
+	case IB_WR_REG_MR:
+		if (tbib_mr_fast_reg(w->wr.reg.mr, qp->pd, w->wr.reg.key,
+				     w->wr.reg.access))
+			status = IB_WC_LOC_QP_OP_ERR;
+		break;
+	case IB_WR_BIND_MW:
+		if (tbib_mw_bind(qp, w))
+			status = IB_WC_MW_BIND_ERR;
+		break;
+	}
+	if (status != IB_WC_SUCCESS)
+		tbib_req_fail(c, e, status);
 	else
 		tbib_req_built(c, e);
 }

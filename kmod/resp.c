@@ -38,6 +38,7 @@
 #include "bond/conn.h"
 #include "bond/peer.h"
 #include "bond/psn.h"
+#include "kmod/mw.h"
 #include "rail/rail.h"
 
 enum tbib_resp_res {
@@ -143,7 +144,8 @@ static int tbib_resp_fatal(struct tbib_conn *c, struct tbib_peer *peer,
 
 /*
  * SEND with Invalidate naming a key that may not be invalidated (not a
- * fast-reg MR of this PD, or no such key): IB class J.  The message itself
+ * fast-reg MR of this PD nor a type 2 window bound to this QP, or no such
+ * key): IB class J.  The message itself
  * was received, so it is not NAKed, but not acknowledged either; the
  * receive WQE completes in error.
  */
@@ -304,8 +306,7 @@ out:
 	if (tbib_op_has_imm(p->bth.opcode))
 		flags |= IB_WC_WITH_IMM;
 	if (tbib_op_has_inv(p->bth.opcode)) {
-		if (tbib_mr_invalidate(c->qp->ibqp.device, c->qp->ibqp.pd,
-				       p->ieth_rkey))
+		if (tbib_key_invalidate(&c->qp->ibqp, p->ieth_rkey, true))
 			return tbib_resp_inv_fail(c, peer, psn);
 		flags |= IB_WC_WITH_INVALIDATE;
 	}
@@ -318,8 +319,6 @@ static int tbib_resp_write(struct tbib_conn *c, struct tbib_peer *peer,
 			   struct sk_buff *skb, const struct tbib_pkt *p,
 			   u8 opf)
 {
-	struct ib_device *ibdev = c->qp->ibqp.device;
-	struct ib_pd *pd = c->qp->ibqp.pd;
 	struct tbib_rmsg *m = &c->rmsg;
 	u32 psn = p->bth.psn, len = p->bth.paylen;
 	struct tbib_mr *mr;
@@ -334,9 +333,9 @@ static int tbib_resp_write(struct tbib_conn *c, struct tbib_peer *peer,
 		if (p->reth.dma_len) {
 			if (!(c->access & IB_ACCESS_REMOTE_WRITE))
 				return tbib_resp_access_err(c, peer, psn);
-			mr = tbib_mr_get(ibdev, pd, p->reth.rkey,
-					 IB_ACCESS_REMOTE_WRITE, p->reth.va,
-					 p->reth.dma_len);
+			mr = tbib_rkey_get(&c->qp->ibqp, p->reth.rkey,
+					   IB_ACCESS_REMOTE_WRITE, p->reth.va,
+					   p->reth.dma_len);
 			if (!mr)
 				return tbib_resp_access_err(c, peer, psn);
 			tbib_mr_put(mr);
@@ -373,8 +372,8 @@ static int tbib_resp_write(struct tbib_conn *c, struct tbib_peer *peer,
 		return res;
 	if (len) {
 		/* Checked per packet: the MR may have gone meanwhile. */
-		mr = tbib_mr_get(ibdev, pd, m->rkey, IB_ACCESS_REMOTE_WRITE,
-				 m->va + m->off, len);
+		mr = tbib_rkey_get(&c->qp->ibqp, m->rkey,
+				   IB_ACCESS_REMOTE_WRITE, m->va + m->off, len);
 		if (!mr)
 			return tbib_resp_access_err(c, peer, psn);
 		err = tbib_mr_copy_from_skb(mr, m->va + m->off, skb,
@@ -493,9 +492,8 @@ static int tbib_resp_read(struct tbib_conn *c, struct tbib_peer *peer,
 	if (len) {
 		if (!(c->access & IB_ACCESS_REMOTE_READ))
 			return tbib_resp_access_err(c, peer, psn);
-		mr = tbib_mr_get(c->qp->ibqp.device, c->qp->ibqp.pd,
-				 p->reth.rkey, IB_ACCESS_REMOTE_READ,
-				 p->reth.va, len);
+		mr = tbib_rkey_get(&c->qp->ibqp, p->reth.rkey,
+				   IB_ACCESS_REMOTE_READ, p->reth.va, len);
 		if (!mr)
 			return tbib_resp_access_err(c, peer, psn);
 		tbib_mr_put(mr);
@@ -541,8 +539,8 @@ static int tbib_resp_atomic(struct tbib_conn *c, struct tbib_peer *peer,
 		return tbib_resp_access_err(c, peer, psn);
 	if (a->va & 7)
 		return tbib_resp_inv_req(c, peer, psn);
-	mr = tbib_mr_get(c->qp->ibqp.device, c->qp->ibqp.pd, a->rkey,
-			 IB_ACCESS_REMOTE_ATOMIC, a->va, 8);
+	mr = tbib_rkey_get(&c->qp->ibqp, a->rkey, IB_ACCESS_REMOTE_ATOMIC,
+			   a->va, 8);
 	if (!mr)
 		return tbib_resp_access_err(c, peer, psn);
 	if (p->bth.opcode == TBIB_OP_CMP_SWP)
@@ -579,8 +577,8 @@ static int tbib_resp_atomic_write(struct tbib_conn *c, struct tbib_peer *peer,
 		return tbib_resp_inv_req(c, peer, psn);
 	if (!(c->access & IB_ACCESS_REMOTE_WRITE))
 		return tbib_resp_access_err(c, peer, psn);
-	mr = tbib_mr_get(c->qp->ibqp.device, c->qp->ibqp.pd, p->reth.rkey,
-			 IB_ACCESS_REMOTE_WRITE, p->reth.va, 8);
+	mr = tbib_rkey_get(&c->qp->ibqp, p->reth.rkey, IB_ACCESS_REMOTE_WRITE,
+			   p->reth.va, 8);
 	if (!mr)
 		return tbib_resp_access_err(c, peer, psn);
 	err = tbib_mr_atomic_write(mr, p->reth.va, val);
@@ -779,8 +777,8 @@ static int tbib_resp_read_pkt(struct tbib_conn *c, struct tbib_peer *peer,
 	if (!skb)
 		return -ENOMEM;
 	if (len) {
-		f.mr = tbib_mr_get(c->qp->ibqp.device, c->qp->ibqp.pd, j->rkey,
-				   IB_ACCESS_REMOTE_READ, j->va, len);
+		f.mr = tbib_rkey_get(&c->qp->ibqp, j->rkey,
+				     IB_ACCESS_REMOTE_READ, j->va, len);
 		if (!f.mr) {
 			kfree_skb(skb);
 			return -EACCES;

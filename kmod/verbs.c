@@ -6,6 +6,7 @@
 #include <linux/atomic.h>
 
 #include "kmod/mmap.h"
+#include "kmod/mw.h"
 #include "kmod/tbib.h"
 #include "kmod/verbs.h"
 
@@ -14,6 +15,7 @@
 static const int tbib_res_max[TBIB_RES_NUM] = {
 	[TBIB_RES_PD]	= 1 << 16,
 	[TBIB_RES_MR]	= 1 << 18,
+	[TBIB_RES_MW]	= 1 << 18,
 	[TBIB_RES_CQ]	= 1 << 16,
 	[TBIB_RES_QP]	= 1 << 16,
 	[TBIB_RES_SRQ]	= 1 << 14,
@@ -111,6 +113,8 @@ static int tbib_verbs_query_device(struct ib_device *ibdev,
 				 IB_DEVICE_PORT_ACTIVE_EVENT |
 				 IB_DEVICE_SYS_IMAGE_GUID |
 				 IB_DEVICE_MEM_MGT_EXTENSIONS |
+				 IB_DEVICE_MEM_WINDOW |
+				 IB_DEVICE_MEM_WINDOW_TYPE_2B |
 				 IB_DEVICE_ATOMIC_WRITE;
 	attr->max_qp = tbib_res_max[TBIB_RES_QP];
 	attr->max_qp_wr = TBIB_MAX_QP_WR;
@@ -120,6 +124,7 @@ static int tbib_verbs_query_device(struct ib_device *ibdev,
 	attr->max_cq = tbib_res_max[TBIB_RES_CQ];
 	attr->max_cqe = TBIB_MAX_CQE;
 	attr->max_mr = tbib_res_max[TBIB_RES_MR];
+	attr->max_mw = tbib_res_max[TBIB_RES_MW];
 	attr->max_pd = tbib_res_max[TBIB_RES_PD];
 	attr->max_qp_rd_atom = TBIB_MAX_RD_ATOMIC;
 	attr->max_qp_init_rd_atom = TBIB_MAX_RD_ATOMIC;
@@ -175,8 +180,12 @@ static const struct ib_device_ops tbib_verbs_ops = {
 	.alloc_mr	= tbib_alloc_mr,
 	.map_mr_sg	= tbib_map_mr_sg,
 
+	.alloc_mw	= tbib_alloc_mw,
+	.dealloc_mw	= tbib_dealloc_mw,
+
 	INIT_RDMA_OBJ_SIZE(ib_pd, tbib_pd, ibpd),
 	INIT_RDMA_OBJ_SIZE(ib_ah, tbib_ah, ibah),
+	INIT_RDMA_OBJ_SIZE(ib_mw, tbib_mw, ibmw),
 	INIT_RDMA_OBJ_SIZE(ib_cq, tbib_cq, ibcq),
 	INIT_RDMA_OBJ_SIZE(ib_srq, tbib_srq, ibsrq),
 	INIT_RDMA_OBJ_SIZE(ib_qp, tbib_qp, ibqp),

@@ -63,6 +63,7 @@ void tbib_verbs_set_ops(struct ib_device *ibdev);
 enum tbib_res {
 	TBIB_RES_PD,
 	TBIB_RES_MR,
+	TBIB_RES_MW,
 	TBIB_RES_CQ,
 	TBIB_RES_QP,
 	TBIB_RES_SRQ,

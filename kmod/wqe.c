@@ -38,6 +38,8 @@ enum ib_wc_opcode tbib_send_wc_opcode(u32 wr_opcode)
 		return IB_WC_REG_MR;
 	case IB_WR_ATOMIC_WRITE:
 		return IB_WC_ATOMIC_WRITE;
+	case IB_WR_BIND_MW:
+		return IB_WC_BIND_MW;
 	default:
 		return IB_WC_SEND;
 	}
@@ -47,8 +49,9 @@ enum ib_wc_opcode tbib_send_wc_opcode(u32 wr_opcode)
  * Which operations each QP type supports, as on the IB wire: RC has
  * everything; UC has no READ, atomics or SEND_WITH_INV (no such UC
  * opcodes); UD only SEND and SEND_WITH_IMM.  Memory registration work
- * requests (REG_MR) exist only for kernel QPs, ATOMIC WRITE only for user
- * QPs (the rxe ABI carries its 8 bytes; no kernel ULP posts one).
+ * requests (REG_MR) exist only for kernel QPs, window binds (BIND_MW) and
+ * ATOMIC WRITE only for user QPs (the rxe ABI carries them; the kernel has
+ * no window verbs and no ULP posts an ATOMIC WRITE).
  */
 bool tbib_send_opcode_ok(enum ib_qp_type type, u32 opcode, bool user)
 {
@@ -62,6 +65,8 @@ bool tbib_send_opcode_ok(enum ib_qp_type type, u32 opcode, bool user)
 		return type == IB_QPT_RC || type == IB_QPT_UC;
 	case IB_WR_REG_MR:
 		return !user && (type == IB_QPT_RC || type == IB_QPT_UC);
+	case IB_WR_BIND_MW:
+		return user && (type == IB_QPT_RC || type == IB_QPT_UC);
 	case IB_WR_ATOMIC_WRITE:
 		return user && type == IB_QPT_RC;
 	case IB_WR_RDMA_READ:
@@ -97,7 +102,8 @@ static bool tbib_opcode_is_atomic(u32 opcode)
 /* Operations that move no data of their own. */
 static bool tbib_opcode_is_local(u32 opcode)
 {
-	return opcode == IB_WR_LOCAL_INV || opcode == IB_WR_REG_MR;
+	return opcode == IB_WR_LOCAL_INV || opcode == IB_WR_REG_MR ||
+	       opcode == IB_WR_BIND_MW;
 }
 
 static u64 tbib_sge_sum(const struct ib_sge *sge, u32 n)
@@ -219,6 +225,14 @@ void tbib_send_wqe_from_user(struct tbib_qp *qp, const void *slot,
 		w->wr.atomic.compare_add = u.wr.wr.atomic.compare_add;
 		w->wr.atomic.swap = u.wr.wr.atomic.swap;
 		w->wr.atomic.rkey = u.wr.wr.atomic.rkey;
+		break;
+	case IB_WR_BIND_MW:
+		w->wr.mw.addr = u.wr.wr.mw.addr;
+		w->wr.mw.length = u.wr.wr.mw.length;
+		w->wr.mw.mr_lkey = u.wr.wr.mw.mr_lkey;
+		w->wr.mw.mw_rkey = u.wr.wr.mw.mw_rkey;
+		w->wr.mw.rkey = u.wr.wr.mw.rkey;
+		w->wr.mw.access = u.wr.wr.mw.access;
 		break;
 	}
 

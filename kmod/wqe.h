@@ -71,6 +71,14 @@ struct tbib_send_wqe {
 			u32	remote_qkey;	/* already resolved */
 			struct tbib_av av;
 		} ud;
+		struct {			/* IB_WR_BIND_MW, user only */
+			u64	addr;
+			u64	length;
+			u32	mr_lkey;
+			u32	mw_rkey;	/* the window's key now */
+			u32	rkey;		/* its key after the bind */
+			int	access;
+		} mw;
 		struct {			/* IB_WR_REG_MR, kernel only */
 			struct tbib_mr *mr;
 			u32	key;
