@@ -7,7 +7,8 @@
 # rely on.
 #  1. tbib0 alone, no rail at all (port DOWN): the pingpongs (RC, UC, UD,
 #     SRQ), the integrity tool (every opcode, random sizes and layouts,
-#     every byte checked) and ATOMIC WRITE (tests/tools/atomic-write.c);
+#     every byte checked), ATOMIC WRITE (tests/tools/atomic-write.c) and
+#     memory windows of both types (tests/tools/mw.c);
 #  2. tbib0 with rails to tbib1 (port ACTIVE): the error cases of
 #     verbs-errors with both ends on tbib0 (the IB completion status of
 #     every error path), perftest (write, read, send, atomic, the
@@ -57,6 +58,19 @@ grep '^integrity' /tmp/int.cli.log
 
 log "loopback ATOMIC WRITE"
 check timeout 120 atomic-write -a tbib0 -b tbib0 -n 200
+
+log "loopback memory windows"
+check timeout 180 mw -a tbib0 -b tbib0
+# a process that exits with a window bound to its MR: the kernel tears
+# it all down (the MR's dereg waits for the window's dealloc)
+check timeout 180 mw -a tbib0 -b tbib0 -x
+idle='tbib0: pd 0 cq 0 qp 0 .*mr 0 '
+for i in $(seq 50); do
+	rdma resource show | grep -qE "$idle" && break
+	sleep 0.1
+done
+rdma resource show | grep tbib0
+check sh -c "rdma resource show | grep -qE '$idle'"
 
 log "2. rails to tbib1, port ACTIVE: perftest on tbib0 alone"
 check tbibctl dev add tbib1 lid 0x12

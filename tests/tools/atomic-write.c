@@ -29,33 +29,13 @@
 #include <getopt.h>
 #include <infiniband/verbs.h>
 
+#define TOOL_NAME "atomic-write"
+#include "tool.h"
+
 /* IB_UVERBS_DEVICE_ATOMIC_WRITE: not named by older libibverbs headers */
 #define CAP_ATOMIC_WRITE	(1ULL << 40)
 #define SLOTS			512
 #define BUF_SZ			(SLOTS * 8)
-
-static int n_pass, n_fail;
-
-static void check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s: ", ok ? "PASS" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (ok)
-		n_pass++;
-	else
-		n_fail++;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "atomic-write: %s failed\n", what);
-	exit(2);
-}
 
 struct side {
 	struct ibv_context *ctx;
@@ -65,25 +45,6 @@ struct side {
 	struct ibv_qp_ex *qpx;		/* requester only */
 	uint16_t lid;
 };
-
-static struct ibv_context *open_dev(const char *name)
-{
-	struct ibv_device **list = ibv_get_device_list(NULL);
-	struct ibv_context *ctx = NULL;
-	int i;
-
-	if (!list)
-		die("ibv_get_device_list");
-	for (i = 0; list[i]; i++)
-		if (!strcmp(ibv_get_device_name(list[i]), name))
-			ctx = ibv_open_device(list[i]);
-	ibv_free_device_list(list);
-	if (!ctx) {
-		fprintf(stderr, "atomic-write: no device %s\n", name);
-		exit(2);
-	}
-	return ctx;
-}
 
 static void side_open(struct side *s, struct ibv_context *ctx)
 {
