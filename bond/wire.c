@@ -78,6 +78,8 @@ static const struct tbib_op_info tbib_ops[TBIB_OP_LAST - TBIB_OP_FIRST + 1] = {
 		   P | F | L | RQ),
 	[TBIB_OP_ATOMIC_WRITE - TBIB_OP_FIRST] =
 		OP("ATOMIC_WRITE", TBIB_EXT_RETH, P | F | L | RQ),
+	[TBIB_OP_FLUSH - TBIB_OP_FIRST] =
+		OP("FLUSH", TBIB_EXT_RETH, P | F | L | RQ),
 };
 
 #undef OP

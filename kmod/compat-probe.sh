@@ -40,6 +40,8 @@ probe SYSTEM_PERCPU_WQ linux/workqueue.h 'struct workqueue_struct \*system_percp
 probe RESIZE_USER_CQ rdma/ib_verbs.h '\(\*resize_user_cq\)'
 # 6.2: RDMA ATOMIC WRITE (IB_WR_ATOMIC_WRITE, IB_WC_, IB_DEVICE_ATOMIC_WRITE)
 probe ATOMIC_WRITE rdma/ib_verbs.h 'IB_WR_ATOMIC_WRITE[[:space:]]*='
+# 6.2: RDMA FLUSH (IB_WR_FLUSH, IB_ACCESS_FLUSH_*, rxe_send_wr.wr.flush)
+probe FLUSH rdma/ib_verbs.h 'IB_WR_FLUSH[[:space:]]*='
 # 7.2: ib_umem_get() became ib_umem_get_va()
 probe IB_UMEM_GET_VA rdma/ib_umem.h 'ib_umem_get_va\('
 echo

@@ -75,6 +75,26 @@ struct ib_dmah;
 #define IB_DEVICE_ATOMIC_WRITE	(1ULL << 40)
 #endif
 
+/*
+ * 6.2: RDMA FLUSH.  Before it ib_core refuses the MR and QP access bits it
+ * needs, so an older kernel gets no FLUSH at all: the bits are 0, the
+ * capability is not reported and the WQE is refused (TBIB_FLUSH).
+ */
+#ifdef TBIB_HAVE_FLUSH
+#define TBIB_FLUSH		1
+#else
+#define TBIB_FLUSH		0
+#define IB_WR_FLUSH		14
+#define IB_WC_FLUSH		8
+#define IB_FLUSH_GLOBAL		1
+#define IB_FLUSH_PERSISTENT	2
+#define IB_FLUSH_RANGE		0
+#define IB_FLUSH_MR		1
+#define IB_ACCESS_FLUSH_GLOBAL	0
+#define IB_ACCESS_FLUSH_PERSISTENT 0
+#define IB_DEVICE_FLUSH_GLOBAL	0
+#endif
+
 /* 7.2: ib_umem_get() was renamed ib_umem_get_va(). */
 #ifndef TBIB_HAVE_IB_UMEM_GET_VA
 static inline struct ib_umem *ib_umem_get_va(struct ib_device *device,

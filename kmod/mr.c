@@ -37,7 +37,8 @@ static DEFINE_SPINLOCK(tbib_mr_bind_lock);
  */
 #define TBIB_MR_ACCESS_OK	(IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_WRITE | \
 				 IB_ACCESS_REMOTE_READ | IB_ACCESS_REMOTE_ATOMIC | \
-				 IB_ACCESS_MW_BIND | IB_ACCESS_OPTIONAL)
+				 IB_ACCESS_MW_BIND | IB_ACCESS_FLUSH_GLOBAL | \
+				 IB_ACCESS_OPTIONAL)
 
 static u32 tbib_mr_key(const struct tbib_mr *mr)
 {
@@ -356,6 +357,26 @@ int tbib_mr_atomic_write(struct tbib_mr *mr, u64 iova, u64 val)
 	WRITE_ONCE(*p, val);
 	tbib_mr_unmap(mr, p);
 	return 0;
+}
+
+int tbib_mr_flush(struct ib_device *ibdev, struct ib_pd *pd, u32 key,
+		  int access, u64 iova, u64 len, bool whole)
+{
+	struct tbib_mr *mr;
+	int err = -EACCES;
+
+	rcu_read_lock();
+	mr = tbib_key_find(key, TBIB_KEY_MR);
+	if (mr && tbib_mr_key(mr) == key && mr->ibmr.device == ibdev &&
+	    READ_ONCE(mr->ibmr.pd) == pd &&
+	    READ_ONCE(mr->state) == TBIB_MR_VALID &&
+	    !(access & ~READ_ONCE(mr->access)) &&
+	    (whole || tbib_mr_in_range(mr, iova, len)))
+		err = 0;
+	rcu_read_unlock();
+	/* placed data before the FLUSH's acknowledgement */
+	smp_mb();
+	return err;
 }
 
 int tbib_mr_invalidate(struct ib_device *ibdev, struct ib_pd *pd, u32 key)

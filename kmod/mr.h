@@ -166,6 +166,14 @@ int tbib_mr_atomic(struct tbib_mr *mr, u64 iova, bool cmp_swap,
 int tbib_mr_atomic_write(struct tbib_mr *mr, u64 iova, u64 val);
 
 /*
+ * FLUSH (IB_ACCESS_FLUSH_* in @access): 0 if @key names an MR of @pd with
+ * @access and [@iova, @iova + @len) lies in it (or @whole: all of it),
+ * else -EACCES.  tbib places data with CPU stores, so it is globally
+ * visible once placed; this orders it before what follows.  Any context.
+ */
+int tbib_mr_flush(struct ib_device *ibdev, struct ib_pd *pd, u32 key,
+		  int access, u64 iova, u64 len, bool whole);
+/*
  * Invalidate a fast-reg MR (LOCAL_INV, or SEND_WITH_INV received):
  * @key must name a fast-reg MR of @pd on @ibdev.  0 or -EINVAL.
  */

@@ -33,7 +33,8 @@ static u32 tbib_qpn_next;
 	IB_QP_DEST_QPN)
 
 #define TBIB_QP_ACCESS_OK (IB_ACCESS_REMOTE_WRITE | IB_ACCESS_REMOTE_READ | \
-			   IB_ACCESS_REMOTE_ATOMIC)
+			   IB_ACCESS_REMOTE_ATOMIC | IB_ACCESS_FLUSH_GLOBAL | \
+			   IB_ACCESS_FLUSH_PERSISTENT)
 
 /* ---- lookup ------------------------------------------------------------ */
 

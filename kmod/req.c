@@ -56,11 +56,16 @@ static bool tbib_wr_is_write(u32 opcode)
 	       opcode == IB_WR_ATOMIC_WRITE;
 }
 
-/* Payload bytes kept in the WQE itself (inline data, ATOMIC WRITE), or NULL. */
+/*
+ * Payload bytes kept in the WQE itself (inline data, ATOMIC WRITE's value,
+ * FLUSH's type and level), or NULL.
+ */
 static const u8 *tbib_req_inline(const struct tbib_send_wqe *w)
 {
 	if (w->opcode == IB_WR_ATOMIC_WRITE)
 		return (const u8 *)&w->wr.atomic.compare_add;
+	if (w->opcode == IB_WR_FLUSH)
+		return w->wr.flush.feth;
 	if (w->send_flags & IB_SEND_INLINE)
 		return w->inline_data;
 	return NULL;
@@ -86,6 +91,8 @@ static u8 tbib_req_opcode(u8 qp_type, u32 wr_op, bool first, bool last)
 			return TBIB_OP_WRITE_ONLY_IMM;
 		case IB_WR_ATOMIC_WRITE:
 			return TBIB_OP_ATOMIC_WRITE;
+		case IB_WR_FLUSH:
+			return TBIB_OP_FLUSH;
 		default:
 			return TBIB_OP_SEND_ONLY;
 		}
@@ -371,6 +378,10 @@ static int tbib_req_data_pkt(struct tbib_conn *c, struct tbib_peer *peer,
 		p.reth.va = w->wr.atomic.remote_addr;
 		p.reth.rkey = w->wr.atomic.rkey;
 		p.reth.dma_len = w->length;
+	} else if (w->opcode == IB_WR_FLUSH) {
+		p.reth.va = w->wr.flush.remote_addr;
+		p.reth.rkey = w->wr.flush.rkey;
+		p.reth.dma_len = w->wr.flush.length;
 	} else if (first && tbib_wr_is_write(w->opcode)) {
 		p.reth.va = w->wr.rdma.remote_addr;
 		p.reth.rkey = w->wr.rdma.rkey;

@@ -562,6 +562,42 @@ static int tbib_resp_atomic(struct tbib_conn *c, struct tbib_peer *peer,
  * ATOMIC WRITE: 8 bytes stored at once at an 8-byte aligned address, with
  * the rights of an RDMA WRITE; acknowledged like one.  Not in a message.
  */
+/*
+ * FLUSH of a range or of a whole MR (IBA annex A19).  Everything before it
+ * in PSN order is placed by now, with CPU stores, so it is globally
+ * visible: what is left is to check the request as an HCA would (the QP
+ * allows the placement type, else an invalid request as for an opcode the
+ * QP does not take; the MR allows it over the range, else a remote access
+ * error) and acknowledge it, which completes the requester's FLUSH.
+ * Persistence is never granted: no MR can have IB_ACCESS_FLUSH_PERSISTENT.
+ */
+static int tbib_resp_flush(struct tbib_conn *c, struct tbib_peer *peer,
+			   struct sk_buff *skb, const struct tbib_pkt *p)
+{
+	u32 psn = p->bth.psn;
+	int access = 0;
+	u8 feth[4];
+
+	if (c->rmsg.kind != TBIB_RMSG_NONE || p->bth.paylen != sizeof(feth) ||
+	    skb_copy_bits(skb, p->hdr_len, feth, sizeof(feth)))
+		return tbib_resp_inv_req(c, peer, psn);
+	if (!feth[0] || (feth[0] & ~(IB_FLUSH_GLOBAL | IB_FLUSH_PERSISTENT)) ||
+	    (feth[1] != IB_FLUSH_RANGE && feth[1] != IB_FLUSH_MR))
+		return tbib_resp_inv_req(c, peer, psn);
+	if (feth[0] & IB_FLUSH_GLOBAL)
+		access |= IB_ACCESS_FLUSH_GLOBAL;
+	if (feth[0] & IB_FLUSH_PERSISTENT)
+		access |= IB_ACCESS_FLUSH_PERSISTENT;
+	if (!access || (access & ~c->access))
+		return tbib_resp_inv_req(c, peer, psn);
+	if (tbib_mr_flush(c->qp->ibqp.device, c->qp->ibqp.pd, p->reth.rkey,
+			  access, p->reth.va, p->reth.dma_len,
+			  feth[1] == IB_FLUSH_MR))
+		return tbib_resp_access_err(c, peer, psn);
+	c->msn++;
+	return TBIB_RESP_NEXT;
+}
+
 static int tbib_resp_atomic_write(struct tbib_conn *c, struct tbib_peer *peer,
 				  struct sk_buff *skb, const struct tbib_pkt *p)
 {
@@ -606,6 +642,8 @@ static int tbib_resp_one(struct tbib_conn *c, struct tbib_peer *peer,
 		return tbib_resp_read(c, peer, p);
 	if (code == TBIB_OP_ATOMIC_WRITE)
 		return tbib_resp_atomic_write(c, peer, skb, p);
+	if (code == TBIB_OP_FLUSH)
+		return tbib_resp_flush(c, peer, skb, p);
 	return tbib_resp_atomic(c, peer, p);
 }
 

@@ -115,7 +115,8 @@ static int tbib_verbs_query_device(struct ib_device *ibdev,
 				 IB_DEVICE_MEM_MGT_EXTENSIONS |
 				 IB_DEVICE_MEM_WINDOW |
 				 IB_DEVICE_MEM_WINDOW_TYPE_2B |
-				 IB_DEVICE_ATOMIC_WRITE;
+				 IB_DEVICE_ATOMIC_WRITE |
+				 IB_DEVICE_FLUSH_GLOBAL;
 	attr->max_qp = tbib_res_max[TBIB_RES_QP];
 	attr->max_qp_wr = TBIB_MAX_QP_WR;
 	attr->max_send_sge = TBIB_MAX_SGE;

@@ -40,6 +40,8 @@ enum ib_wc_opcode tbib_send_wc_opcode(u32 wr_opcode)
 		return IB_WC_ATOMIC_WRITE;
 	case IB_WR_BIND_MW:
 		return IB_WC_BIND_MW;
+	case IB_WR_FLUSH:
+		return IB_WC_FLUSH;
 	default:
 		return IB_WC_SEND;
 	}
@@ -49,9 +51,9 @@ enum ib_wc_opcode tbib_send_wc_opcode(u32 wr_opcode)
  * Which operations each QP type supports, as on the IB wire: RC has
  * everything; UC has no READ, atomics or SEND_WITH_INV (no such UC
  * opcodes); UD only SEND and SEND_WITH_IMM.  Memory registration work
- * requests (REG_MR) exist only for kernel QPs, window binds (BIND_MW) and
- * ATOMIC WRITE only for user QPs (the rxe ABI carries them; the kernel has
- * no window verbs and no ULP posts an ATOMIC WRITE).
+ * requests (REG_MR) exist only for kernel QPs, window binds (BIND_MW),
+ * ATOMIC WRITE and FLUSH only for user QPs (the rxe ABI carries them; the
+ * kernel has no window verbs and no ULP posts the other two).
  */
 bool tbib_send_opcode_ok(enum ib_qp_type type, u32 opcode, bool user)
 {
@@ -69,6 +71,8 @@ bool tbib_send_opcode_ok(enum ib_qp_type type, u32 opcode, bool user)
 		return user && (type == IB_QPT_RC || type == IB_QPT_UC);
 	case IB_WR_ATOMIC_WRITE:
 		return user && type == IB_QPT_RC;
+	case IB_WR_FLUSH:
+		return TBIB_FLUSH && user && type == IB_QPT_RC;
 	case IB_WR_RDMA_READ:
 	case IB_WR_ATOMIC_CMP_AND_SWP:
 	case IB_WR_ATOMIC_FETCH_AND_ADD:
@@ -149,6 +153,34 @@ static u32 tbib_ud_qkey(struct tbib_qp *qp, u32 qkey)
 	return (qkey & 0x80000000) ? qp->attr.qkey : qkey;
 }
 
+/*
+ * FLUSH: the placement type (global visibility and/or persistence) and
+ * the selectivity level (the range, or the whole MR) go on the wire as
+ * the packet's 4 bytes of payload.  False for values IB does not define.
+ */
+static bool tbib_send_wqe_flush(const struct rxe_send_wqe *u,
+				struct tbib_send_wqe *w)
+{
+#if TBIB_FLUSH
+	u8 type = u->wr.wr.flush.type, level = u->wr.wr.flush.level;
+
+	if (!type || (type & ~(IB_FLUSH_GLOBAL | IB_FLUSH_PERSISTENT)) ||
+	    (level != IB_FLUSH_RANGE && level != IB_FLUSH_MR))
+		return false;
+	w->send_flags &= ~IB_SEND_INLINE;
+	w->length = sizeof(w->wr.flush.feth);
+	w->wr.flush.remote_addr = u->wr.wr.flush.remote_addr;
+	/* librxe puts the length where a message's goes, not in wr.flush */
+	w->wr.flush.length = u->dma.length;
+	w->wr.flush.rkey = u->wr.wr.flush.rkey;
+	w->wr.flush.feth[0] = type;
+	w->wr.flush.feth[1] = level;
+	return true;
+#else
+	return false;
+#endif
+}
+
 void tbib_send_wqe_from_user(struct tbib_qp *qp, const void *slot,
 			     struct tbib_send_wqe *w)
 {
@@ -168,7 +200,10 @@ void tbib_send_wqe_from_user(struct tbib_qp *qp, const void *slot,
 	    !tbib_send_opcode_ok(type, w->opcode, true))
 		return;
 
-	if (w->opcode == IB_WR_ATOMIC_WRITE) {
+	if (w->opcode == IB_WR_FLUSH) {
+		if (!tbib_send_wqe_flush(&u, w))
+			return;
+	} else if (w->opcode == IB_WR_ATOMIC_WRITE) {
 		/*
 		 * The 8 bytes to write are in the slot where the SGEs would
 		 * be (dma.atomic_wr, dma.inline_data on older headers); kept

@@ -71,6 +71,12 @@ struct tbib_send_wqe {
 			u32	remote_qkey;	/* already resolved */
 			struct tbib_av av;
 		} ud;
+		struct {			/* IB_WR_FLUSH, user only */
+			u64	remote_addr;
+			u32	length;
+			u32	rkey;
+			u8	feth[4];	/* type, level: the payload */
+		} flush;
 		struct {			/* IB_WR_BIND_MW, user only */
 			u64	addr;
 			u64	length;

@@ -36,6 +36,7 @@ static const u8 expected_ext[] = {
 	[TBIB_OP_UD_SEND_ONLY]		= TBIB_EXT_DETH,
 	[TBIB_OP_UD_SEND_ONLY_IMM]	= TBIB_EXT_DETH | TBIB_EXT_IMM,
 	[TBIB_OP_ATOMIC_WRITE]		= TBIB_EXT_RETH,
+	[TBIB_OP_FLUSH]			= TBIB_EXT_RETH,
 };
 
 static const u8 syndromes[] = {
