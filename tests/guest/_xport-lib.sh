@@ -210,3 +210,12 @@ xport_pair_end() {
 	check rmmod tbib
 	log "done"
 }
+
+# flush_test ARGS...: tests/tools/flush.c; kernels before 6.2 have no
+# RDMA FLUSH, there it must be absent and refused (flush -n)
+flush_test() {
+	case $TBIB_KVER in
+	[1-5].* | 6.[01].*) check timeout 120 flush -n "$@" ;;
+	*) check timeout 120 flush "$@" ;;
+	esac
+}

@@ -7,8 +7,9 @@
 # rely on.
 #  1. tbib0 alone, no rail at all (port DOWN): the pingpongs (RC, UC, UD,
 #     SRQ), the integrity tool (every opcode, random sizes and layouts,
-#     every byte checked), ATOMIC WRITE (tests/tools/atomic-write.c) and
-#     memory windows of both types (tests/tools/mw.c);
+#     every byte checked), ATOMIC WRITE (tests/tools/atomic-write.c),
+#     memory windows of both types (tests/tools/mw.c) and RDMA FLUSH
+#     (tests/tools/flush.c; kernels 6.2+);
 #  2. tbib0 with rails to tbib1 (port ACTIVE): the error cases of
 #     verbs-errors with both ends on tbib0 (the IB completion status of
 #     every error path), perftest (write, read, send, atomic, the
@@ -58,6 +59,9 @@ grep '^integrity' /tmp/int.cli.log
 
 log "loopback ATOMIC WRITE"
 check timeout 120 atomic-write -a tbib0 -b tbib0 -n 200
+
+log "loopback RDMA FLUSH"
+flush_test -a tbib0 -b tbib0
 
 log "loopback memory windows"
 check timeout 180 mw -a tbib0 -b tbib0

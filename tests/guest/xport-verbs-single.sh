@@ -4,8 +4,8 @@
 # rdma-core's pingpong examples between tbib0 and tbib1 in one VM: RC, UC,
 # UD and SRQ, several sizes, over ONE rail whose MTU is the one the README
 # gives thunderbolt-net (65520): wire packets far larger than the 4096-byte
-# IB MTU the port reports.  Then RDMA ATOMIC WRITE between them, and
-# memory windows of tbib0 used from tbib1.
+# IB MTU the port reports.  Then RDMA ATOMIC WRITE and FLUSH between them,
+# and memory windows of tbib0 used from tbib1.
 . /tests/lib.sh
 . /tests/_xport-lib.sh
 
@@ -45,6 +45,8 @@ done
 pp ibv_rc_pingpong -s 4096 -n 50 -e
 # RDMA ATOMIC WRITE from tbib0 to tbib1 (tests/tools/atomic-write.c)
 check timeout 120 atomic-write -a tbib0 -b tbib1 -n 200
+# RDMA FLUSH from tbib0 to tbib1 (tests/tools/flush.c; kernels 6.2+)
+flush_test -a tbib0 -b tbib1
 # memory windows of tbib0, used by QPs of tbib1 (tests/tools/mw.c)
 check timeout 180 mw -a tbib0 -b tbib1
 log "done"

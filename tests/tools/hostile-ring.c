@@ -27,6 +27,8 @@
 #include <rdma/ib_user_verbs.h>
 #include <rdma/rdma_user_rxe.h>
 
+#include "ring.h"
+
 static int failures;
 static struct ibv_context *ctx;
 static struct ibv_pd *pd;
@@ -56,86 +58,28 @@ static void die(const char *what)
 	exit(1);
 }
 
-/* ---- finding rings ------------------------------------------------------ */
+/* ---- finding rings (ring.h) ---------------------------------------------- */
 
-#define MAXMAP 256
-struct map {
-	unsigned long start, end;
-};
-
-static int uverbs_maps(struct map *m)
+static int uverbs_maps(struct ring_map *m)
 {
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
-	int n = 0;
+	int n = ring_maps(m);
 
-	if (!f)
+	if (n < 0)
 		die("/proc/self/maps");
-	while (n < MAXMAP && fgets(line, sizeof(line), f)) {
-		if (!strstr(line, "/dev/infiniband/uverbs"))
-			continue;
-		if (sscanf(line, "%lx-%lx", &m[n].start, &m[n].end) == 2)
-			n++;
-	}
-	fclose(f);
 	return n;
 }
 
-static int known(const struct map *m, int n, unsigned long start)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (m[i].start == start)
-			return 1;
-	return 0;
-}
-
 /* The new ring (mapped since @before was taken) with this element size. */
-static struct rxe_queue_buf *new_ring(const struct map *before, int nbefore,
-				      unsigned int log2_elem)
+static struct rxe_queue_buf *new_ring(const struct ring_map *before,
+				      int nbefore, unsigned int log2_elem)
 {
-	struct map now[MAXMAP];
-	int i, n = uverbs_maps(now);
+	struct ring_map now[RING_MAXMAP];
+	int n = uverbs_maps(now);
 
-	for (i = 0; i < n; i++) {
-		struct rxe_queue_buf *q = (void *)now[i].start;
-
-		if (!known(before, nbefore, now[i].start) &&
-		    q->log2_elem_size == log2_elem)
-			return q;
-	}
-	return NULL;
-}
-
-static void *slot(struct rxe_queue_buf *q, uint32_t i, unsigned int log2,
-		  uint32_t mask)
-{
-	return q->data + ((size_t)(i & mask) << log2);
+	return ring_find_new(before, nbefore, now, n, log2_elem);
 }
 
 /* ---- raw uverbs commands ------------------------------------------------ */
-
-/* The doorbell librxe rings: POST_SEND with no work request. */
-static int doorbell(struct ibv_qp *qp)
-{
-	struct {
-		struct ib_uverbs_cmd_hdr hdr;
-		struct ib_uverbs_post_send cmd;
-	} req;
-	struct ib_uverbs_post_send_resp resp;
-
-	memset(&req, 0, sizeof(req));
-	req.hdr.command = IB_USER_VERBS_CMD_POST_SEND;
-	req.hdr.in_words = sizeof(req) / 4;
-	req.hdr.out_words = sizeof(resp) / 4;
-	req.cmd.response = (uintptr_t)&resp;
-	req.cmd.qp_handle = qp->handle;
-	req.cmd.wqe_size = sizeof(struct ib_uverbs_send_wr);
-	if (write(qp->context->cmd_fd, &req, sizeof(req)) != sizeof(req))
-		return errno;
-	return 0;
-}
 
 /* POST_SEND carrying one real work request, which librxe never sends. */
 static int post_send_with_wr(struct ibv_qp *qp)
@@ -231,7 +175,7 @@ static void make_qp(struct tqp *t, enum ibv_qp_type type, struct ibv_cq *qcq)
 		.cap = { .max_send_wr = 63, .max_recv_wr = 127,
 			 .max_send_sge = 1, .max_recv_sge = 1 },
 	};
-	struct map before[MAXMAP];
+	struct ring_map before[RING_MAXMAP];
 	int n = uverbs_maps(before);
 
 	memset(t, 0, sizeof(*t));
@@ -256,15 +200,14 @@ static void make_qp(struct tqp *t, enum ibv_qp_type type, struct ibv_cq *qcq)
 static struct rxe_send_wqe *sq_put(struct tqp *t, uint64_t wr_id, uint32_t opcode,
 				   uint32_t flags)
 {
-	uint32_t prod = t->sq->producer_index;
-	struct rxe_send_wqe *w = slot(t->sq, prod, t->sq_log2, t->sq_mask);
+	uint32_t prod = ring_producer(t->sq);
+	struct rxe_send_wqe *w = ring_slot(t->sq, prod, t->sq_log2, t->sq_mask);
 
 	memset(w, 0, 1u << t->sq_log2);
 	w->wr.wr_id = wr_id;
 	w->wr.opcode = opcode;
 	w->wr.send_flags = flags;
-	__atomic_store_n(&t->sq->producer_index, (prod + 1) & t->sq_mask,
-			 __ATOMIC_RELEASE);
+	ring_advance(t->sq, prod, t->sq_mask);
 	return w;
 }
 
@@ -421,7 +364,7 @@ static void test_bad_lkey(void)
 	w->dma.sge[0].addr = (uintptr_t)buf;
 	w->dma.sge[0].length = 100;
 	w->dma.sge[0].lkey = mr->lkey ^ 0x5a5a5a00;
-	check(doorbell(t.qp) == 0, "bad lkey: doorbell");
+	check(ring_doorbell(t.qp) == 0, "bad lkey: doorbell");
 	usleep(300000);
 	/* a transport fails it (LOC_PROT_ERR); without one it waits */
 	check(modify(t.qp, IBV_QPS_ERR) == 0, "bad lkey: QP to ERR");
@@ -446,7 +389,7 @@ static void test_indices_and_garbage(void)
 
 	make_qp(&t, IBV_QPT_RC, cq);
 	t.sq->producer_index = 0xdeadbeef;
-	r = doorbell(t.qp);
+	r = ring_doorbell(t.qp);
 	check(r == 0, "producer 0xdeadbeef: doorbell does not fail (%d)", r);
 	usleep(200000);
 	check(modify(t.qp, IBV_QPS_ERR) == 0, "producer 0xdeadbeef: QP to ERR");
@@ -490,7 +433,7 @@ static void test_indices_and_garbage(void)
 	t.rq->consumer_index = rand();
 	for (i = 0; i < 20; i++) {
 		t.sq->producer_index = rand();
-		r = doorbell(t.qp);
+		r = ring_doorbell(t.qp);
 		if (r)
 			break;
 	}
@@ -513,12 +456,12 @@ static void test_rq_garbage(void)
 
 	make_qp(&t, IBV_QPT_RC, cq);
 	for (i = 0; i < 4; i++) {
-		w = slot(t.rq, i, t.rq_log2, t.rq_mask);
+		w = ring_slot(t.rq, i, t.rq_log2, t.rq_mask);
 		memset(w, 0xff, 1u << t.rq_log2);
 		w->wr_id = 0x4ec0 + i;
 		w->dma.num_sge = i ? 0xffffffff : 0x10000;
 	}
-	__atomic_store_n(&t.rq->producer_index, 4, __ATOMIC_RELEASE);
+	ring_publish(t.rq, 4);
 	check(modify(t.qp, IBV_QPS_ERR) == 0, "RQ garbage: QP to ERR");
 	n = collect(cq, wc, 16, 4, 3000);
 	for (i = 0; i < n; i++)
@@ -534,7 +477,7 @@ static void test_rq_garbage(void)
 /* A hostile consumer index makes the CQ look full: CQ error event. */
 static void test_cq_overflow(void)
 {
-	struct map before[MAXMAP];
+	struct ring_map before[RING_MAXMAP];
 	struct ibv_async_event ev;
 	struct rxe_queue_buf *q;
 	struct ibv_cq *small;
@@ -554,7 +497,7 @@ static void test_cq_overflow(void)
 
 	make_qp(&t, IBV_QPT_RC, small);
 	sq_put(&t, 0xbad2, 0x55, IBV_SEND_SIGNALED);
-	check(doorbell(t.qp) == 0, "CQ overflow: doorbell");
+	check(ring_doorbell(t.qp) == 0, "CQ overflow: doorbell");
 	pfd.fd = ctx->async_fd;
 	pfd.events = POLLIN;
 	while ((r = poll(&pfd, 1, 3000)) == 1 && !ibv_get_async_event(ctx, &ev)) {
@@ -640,7 +583,7 @@ int main(int argc, char **argv)
 	r = post_send_with_wr(t.qp);
 	check(r == EINVAL, "POST_SEND with a work request on a user QP: EINVAL (%d)", r);
 	check(modify(t.qp, IBV_QPS_RESET) == 0, "to RESET");
-	r = doorbell(t.qp);
+	r = ring_doorbell(t.qp);
 	check(r == EINVAL, "doorbell in RESET: EINVAL (%d)", r);
 	check(ibv_destroy_qp(t.qp) == 0, "destroy");
 
