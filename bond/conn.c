@@ -177,6 +177,7 @@ void tbib_conn_reset_tx(struct tbib_conn *c)
 	c->nak = false;
 	c->since_ackreq = 0;
 	c->srtt_ns = 0;
+	c->srtt_hint_ns = 0;
 	c->rttvar_ns = 0;
 	c->probed = false;
 	/* what was in flight is no longer this connection's */

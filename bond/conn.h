@@ -264,6 +264,7 @@ struct tbib_conn {
 	u32 nak_psn;
 	u64 progress_ns;		/* last forward progress */
 	u64 srtt_ns;			/* smoothed round trip, 0: no sample */
+	u64 srtt_hint_ns;		/* until then: the peer's (spray.c) */
 	u64 rttvar_ns;			/* its mean deviation */
 	bool probed;			/* tail probe sent since the progress */
 	u32 since_ackreq;		/* packets since the last ACKREQ */
@@ -336,6 +337,9 @@ struct tbib_tpeer;
 struct seq_file;
 /* Payload bytes a packet to @peer may carry; 0 if it has no rail. */
 u32 tbib_spray_payload(struct tbib_peer *peer, bool *crc);
+/* A QP's smoothed RTT to @peer / the latest any QP noted (0: none); RCU. */
+void tbib_spray_rtt_note(struct tbib_peer *peer, u64 srtt_ns);
+u64 tbib_spray_rtt_hint(struct tbib_peer *peer);
 /*
  * Send @skb (skb->data at the version byte) to @peer on the rail that
  * finishes it first, avoiding @excl rails if possible.  Consumes @skb.

@@ -46,6 +46,7 @@ struct tbib_tpeer {
 	struct tbib_sched sched;
 	u64 drain_ns[TBIB_MAX_RAILS];
 	struct tbib_rail __rcu *rail[TBIB_MAX_RAILS];
+	u64 srtt_ns;			/* a QP's latest; READ_ONCE/WRITE_ONCE */
 	struct rcu_head rcu;
 };
 
@@ -238,6 +239,32 @@ int tbib_spray_self_init(struct tbib_peer *self, struct tbib_rail *loop)
 	self->transport = tp;
 	tbib_spray_sync(self, tp);
 	return 0;
+}
+
+/*
+ * The round trip to a peer as its QPs measure it, for a new QP that has
+ * no sample of its own yet: without one it has no tail loss probe, and
+ * the first loss it meets waits for the QP's IB timeout (seconds with
+ * perftest's -u 19).  Stored only on a change of an eighth or more, so
+ * QPs sending side by side do not pull the cache line to and fro.
+ */
+void tbib_spray_rtt_note(struct tbib_peer *peer, u64 srtt_ns)
+{
+	struct tbib_tpeer *tp = READ_ONCE(peer->transport);
+	u64 old;
+
+	if (!tp)
+		return;
+	old = READ_ONCE(tp->srtt_ns);
+	if (srtt_ns > old + old / 8 || srtt_ns < old - old / 8)
+		WRITE_ONCE(tp->srtt_ns, srtt_ns);
+}
+
+u64 tbib_spray_rtt_hint(struct tbib_peer *peer)
+{
+	struct tbib_tpeer *tp = READ_ONCE(peer->transport);
+
+	return tp ? READ_ONCE(tp->srtt_ns) : 0;
 }
 
 u32 tbib_spray_payload(struct tbib_peer *peer, bool *crc)

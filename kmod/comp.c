@@ -62,16 +62,17 @@ void tbib_comp_progress(struct tbib_conn *c)
  * as in TCP's RTO: a probe resends only a few packets, so a spurious one
  * costs little, while a late one stalls the QP for all of it (and a
  * host that deschedules the responder now and then inflates the
- * deviation to several round trips).  0: no probe (no sample yet, or
- * not before the retransmit timer anyway).
+ * deviation to several round trips).  Until the QP has a sample of its
+ * own, the peer's round trip as other QPs measured it stands in.  0: no
+ * probe (no round trip known, or not before the retransmit timer anyway).
  */
 static u64 tbib_comp_pto_ns(const struct tbib_conn *c, u64 rto)
 {
-	u64 pto;
+	u64 srtt = c->srtt_ns ?: c->srtt_hint_ns, pto;
 
-	if (!c->srtt_ns)
+	if (!srtt)
 		return 0;
-	pto = max(2 * c->srtt_ns, (u64)TBIB_PTO_MIN_NS);
+	pto = max(2 * srtt, (u64)TBIB_PTO_MIN_NS);
 	return pto < rto ? pto : 0;
 }
 

@@ -159,6 +159,13 @@ static void tbib_req_send_frame(struct tbib_conn *c, struct tbib_peer *peer,
 			kfree_skb(skb);
 		return;
 	}
+	if (peer) {
+		/* before the timer is armed: its first tick depends on it */
+		if (c->srtt_ns)
+			tbib_spray_rtt_note(peer, c->srtt_ns);
+		else if (!c->srtt_hint_ns)
+			c->srtt_hint_ns = tbib_spray_rtt_hint(peer);
+	}
 	c->store[psn & (TBIB_CONN_WIN - 1)] = skb;
 	c->sent_ns[psn & (TBIB_CONN_WIN - 1)] = ktime_get_ns();
 	c->store_bytes += len;

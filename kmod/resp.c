@@ -427,17 +427,35 @@ static struct tbib_rcache *tbib_cache_add(struct tbib_conn *c, u32 psn,
 
 /*
  * Queue the READ response of [va, va + len) at message offset @off;
- * @resend: it answers a duplicate request.
+ * @resend: it answers a duplicate request.  A resend goes ahead of the
+ * first-time responses queued (behind earlier resends): it fills a gap
+ * the requester is waiting for, while they are new data that can wait,
+ * and behind them it would stall the requester for as long as the whole
+ * queue takes (up to max_dest_rd_atomic READs) once per loss.  The
+ * requester places responses by offset, in any order.
  */
 static void tbib_resp_queue_read(struct tbib_conn *c, u32 psn, u64 va,
 				 u32 rkey, u32 off, u32 len, u32 msn,
 				 bool resend)
 {
 	struct tbib_rjob *j;
+	u32 i, next;
 
 	if (((c->job_tail + 1) % TBIB_RESP_JOBS) == c->job_head)
 		return;		/* full: the requester will ask again */
-	j = &c->jobs[c->job_tail];
+	if (resend) {
+		c->job_head = (c->job_head + TBIB_RESP_JOBS - 1) % TBIB_RESP_JOBS;
+		for (i = c->job_head;; i = next) {
+			next = (i + 1) % TBIB_RESP_JOBS;
+			if (next == c->job_tail || !c->jobs[next].resend)
+				break;
+			c->jobs[i] = c->jobs[next];
+		}
+		j = &c->jobs[i];
+	} else {
+		j = &c->jobs[c->job_tail];
+		c->job_tail = (c->job_tail + 1) % TBIB_RESP_JOBS;
+	}
 	j->psn = psn;
 	j->va = va;
 	j->rkey = rkey;
@@ -446,7 +464,6 @@ static void tbib_resp_queue_read(struct tbib_conn *c, u32 psn, u64 va,
 	j->msn = msn;
 	j->started = false;
 	j->resend = resend;
-	c->job_tail = (c->job_tail + 1) % TBIB_RESP_JOBS;
 }
 
 /*
