@@ -801,16 +801,24 @@ static struct tbib_dev *tbib_nl_dump_filter(struct netlink_callback *cb,
 	return dev;
 }
 
-/* cb->args[0]: device id, cb->args[1]: last rail id dumped of it. */
-static int tbib_nl_rail_get_dumpit(struct sk_buff *skb,
-				   struct netlink_callback *cb)
+/*
+ * A RAIL or PEER dump: the objects of every live device (or only of the
+ * one named by @name_attr), device by device, under the cfg lock.
+ * cb->args[0] is the device id being dumped, cb->args[1] the last object
+ * id of it in the dump so far; @dump_dev adds the objects of one device
+ * past cb->args[1] and moves it on.
+ */
+static int tbib_nl_dump_devs(struct sk_buff *skb, struct netlink_callback *cb,
+			     int name_attr,
+			     int (*dump_dev)(struct sk_buff *skb,
+					     struct netlink_callback *cb,
+					     struct tbib_dev *dev))
 {
 	struct tbib_dev *dev, *only;
-	struct tbib_rail *rail;
 	int ret = 0;
 
 	mutex_lock(&tbib_cfg_lock);
-	only = tbib_nl_dump_filter(cb, TBIB_A_RAIL_DEV_NAME);
+	only = tbib_nl_dump_filter(cb, name_attr);
 	if (IS_ERR(only)) {
 		ret = PTR_ERR(only);
 		goto out;
@@ -824,25 +832,43 @@ static int tbib_nl_rail_get_dumpit(struct sk_buff *skb,
 			cb->args[0] = dev->id;
 			cb->args[1] = 0;
 		}
-		list_for_each_entry(rail, &dev->rails, node) {
-			if (rail->id <= cb->args[1])
-				continue;
-			ret = tbib_nl_fill_rail(skb, rail,
-						NETLINK_CB(cb->skb).portid,
-						cb->nlh->nlmsg_seq,
-						NLM_F_MULTI, TBIB_CMD_RAIL_GET);
-			if (ret)
-				goto out;
-			genl_dump_check_consistent(cb,
-					nlmsg_data(nlmsg_hdr(skb)));
-			cb->args[1] = rail->id;
-		}
+		ret = dump_dev(skb, cb, dev);
+		if (ret)
+			break;
 	}
 out:
 	mutex_unlock(&tbib_cfg_lock);
 	if (ret == -EMSGSIZE)
 		return skb->len;
 	return ret ?: skb->len;
+}
+
+static int tbib_nl_rail_dump_dev(struct sk_buff *skb,
+				 struct netlink_callback *cb,
+				 struct tbib_dev *dev)
+{
+	struct tbib_rail *rail;
+	int ret;
+
+	list_for_each_entry(rail, &dev->rails, node) {
+		if (rail->id <= cb->args[1])
+			continue;
+		ret = tbib_nl_fill_rail(skb, rail, NETLINK_CB(cb->skb).portid,
+					cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					TBIB_CMD_RAIL_GET);
+		if (ret)
+			return ret;
+		genl_dump_check_consistent(cb, nlmsg_data(nlmsg_hdr(skb)));
+		cb->args[1] = rail->id;
+	}
+	return 0;
+}
+
+static int tbib_nl_rail_get_dumpit(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	return tbib_nl_dump_devs(skb, cb, TBIB_A_RAIL_DEV_NAME,
+				 tbib_nl_rail_dump_dev);
 }
 
 /* ------------------------------------------------------------------ */
@@ -898,48 +924,32 @@ out:
 	return genlmsg_reply(msg, info);
 }
 
-/* cb->args[0]: device id, cb->args[1]: last peer id dumped of it. */
+static int tbib_nl_peer_dump_dev(struct sk_buff *skb,
+				 struct netlink_callback *cb,
+				 struct tbib_dev *dev)
+{
+	struct tbib_peer *peer;
+	int ret;
+
+	list_for_each_entry(peer, &dev->peers, node) {
+		if (peer->id <= cb->args[1])
+			continue;
+		ret = tbib_nl_fill_peer(skb, peer, NETLINK_CB(cb->skb).portid,
+					cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					TBIB_CMD_PEER_GET);
+		if (ret)
+			return ret;
+		genl_dump_check_consistent(cb, nlmsg_data(nlmsg_hdr(skb)));
+		cb->args[1] = peer->id;
+	}
+	return 0;
+}
+
 static int tbib_nl_peer_get_dumpit(struct sk_buff *skb,
 				   struct netlink_callback *cb)
 {
-	struct tbib_dev *dev, *only;
-	struct tbib_peer *peer;
-	int ret = 0;
-
-	mutex_lock(&tbib_cfg_lock);
-	only = tbib_nl_dump_filter(cb, TBIB_A_PEER_DEV_NAME);
-	if (IS_ERR(only)) {
-		ret = PTR_ERR(only);
-		goto out;
-	}
-	cb->seq = tbib_nl_gen;
-	list_for_each_entry(dev, &tbib_devs, node) {
-		if (dev->life != TBIB_DEV_LIVE || dev->id < cb->args[0] ||
-		    (only && dev != only))
-			continue;
-		if (dev->id != cb->args[0]) {
-			cb->args[0] = dev->id;
-			cb->args[1] = 0;
-		}
-		list_for_each_entry(peer, &dev->peers, node) {
-			if (peer->id <= cb->args[1])
-				continue;
-			ret = tbib_nl_fill_peer(skb, peer,
-						NETLINK_CB(cb->skb).portid,
-						cb->nlh->nlmsg_seq,
-						NLM_F_MULTI, TBIB_CMD_PEER_GET);
-			if (ret)
-				goto out;
-			genl_dump_check_consistent(cb,
-					nlmsg_data(nlmsg_hdr(skb)));
-			cb->args[1] = peer->id;
-		}
-	}
-out:
-	mutex_unlock(&tbib_cfg_lock);
-	if (ret == -EMSGSIZE)
-		return skb->len;
-	return ret ?: skb->len;
+	return tbib_nl_dump_devs(skb, cb, TBIB_A_PEER_DEV_NAME,
+				 tbib_nl_peer_dump_dev);
 }
 
 /* ------------------------------------------------------------------ */
