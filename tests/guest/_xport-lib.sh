@@ -219,3 +219,40 @@ flush_test() {
 	*) check timeout 120 flush "$@" ;;
 	esac
 }
+
+# xport_integrity NAME BATCHES SEED: one run of tests/tools/integrity.c
+# between tbib1 (server) and tbib0 of the single topology, 64 KiB
+# messages, IB timeout 14; both sides must report OK.  Logs in
+# /tmp/NAME.{cli,srv}.log; $port is the last TCP port used.
+xport_integrity() {
+	local name=$1 n=$2 seed=$3
+	port=$((port + 1))
+	xport_pp "$name" 300 integrity -d tbib1 -p $port -n "$n" -s 65536 -S "$seed" -t 14 -- \
+		integrity -d tbib0 -p $port -n "$n" -s 65536 -S "$seed" -t 14 127.0.0.1 ||
+		{ xport_dump; fail "integrity ($name) failed"; }
+	assert_file_has "/tmp/$name.cli.log" '^integrity: OK client' "$name: client not OK"
+	assert_file_has "/tmp/$name.srv.log" '^integrity: OK server' "$name: server not OK"
+}
+
+# xport_netem_on SPEC RAIL...: tc netem SPEC on both ends (vaN, vbN) of
+# the single topology's veth rails; xport_netem_off: on none of them
+xport_netem_on() {
+	local spec=$1 i
+	shift
+	for i in "$@"; do
+		tc qdisc replace dev "va$i" root netem $spec || fail "netem $spec on va$i"
+		tc qdisc replace dev "vb$i" root netem $spec || fail "netem $spec on vb$i"
+	done
+}
+xport_netem_off() {
+	local i
+	for i in 0 1 2 3; do
+		tc qdisc del dev "va$i" root 2>/dev/null
+		tc qdisc del dev "vb$i" root 2>/dev/null
+	done
+}
+
+# xport_dev_ctr DEV NAME: one device counter, from the JSON statistics
+xport_dev_ctr() {
+	tbibctl -j -s dev show "$1" | grep -oE "\"$2\": ?[0-9]+" | grep -oE '[0-9]+$'
+}

@@ -41,9 +41,6 @@ trace_stop() {
 field() {
 	grep -E " $2: .*$3" "$1" | grep -oE "[ ]$4=[^ ]*" | cut -d= -f2
 }
-stat() {
-	tbibctl -j -s dev show "$1" | grep -oE "\"$2\": ?[0-9]+" | grep -oE '[0-9]+$'
-}
 rail_id() {
 	tbibctl -j rail show "$1" "$2" | grep -oE '"id": ?[0-9]+' | head -n 1 | grep -oE '[0-9]+$'
 }
@@ -139,10 +136,10 @@ assert_eq "$(grep -cE ' tbib_rail_state: .*link=v[ab]1 ' /tmp/t2)" 0 "the other 
 # last completion, so with the loss still on at the end an ACK lost on
 # va0 leaves the other side resending to a QP that is gone.
 log "30% loss on va0 during ping-pongs of 64 KiB x 100"
-rf=$(stat tbib0 retrans_fast); rt=$(stat tbib0 retrans_timeout)
+rf=$(xport_dev_ctr tbib0 retrans_fast); rt=$(xport_dev_ctr tbib0 retrans_timeout)
 trace_start
 check tc qdisc add dev va0 root netem loss 30%
-_resent() { [ $(( $(stat tbib0 retrans_fast) + $(stat tbib0 retrans_timeout) )) -ge $((rf + rt + 10)) ]; }
+_resent() { [ $(( $(xport_dev_ctr tbib0 retrans_fast) + $(xport_dev_ctr tbib0 retrans_timeout) )) -ge $((rf + rt + 10)) ]; }
 # The scheduler learns that va0 holds its packets longer and gives it
 # fewer: ping-pong until ten of them were resent (or four rounds).
 for i in 1 2 3 4; do
@@ -157,7 +154,7 @@ trace_stop /tmp/t3
 grep -m 5 ' tbib_retransmit: ' /tmp/t3
 n=$(grep -c ' tbib_retransmit: dev=tbib0 ' /tmp/t3)
 assert_gt "$n" 0 "no tbib_retransmit event from tbib0"
-d=$(( $(stat tbib0 retrans_fast) + $(stat tbib0 retrans_timeout) - rf - rt ))
+d=$(( $(xport_dev_ctr tbib0 retrans_fast) + $(xport_dev_ctr tbib0 retrans_timeout) - rf - rt ))
 assert_eq "$n" "$d" "tbib_retransmit events vs. retransmit counters of tbib0"
 log "tbib0: $n retransmits; by reason: $(field /tmp/t3 tbib_retransmit dev=tbib0 why | sort | uniq -c | tr '\n' ' ')"
 # a ping-pong's last packets have nothing after them on their rail to

@@ -20,16 +20,12 @@ command -v bigmsg >/dev/null || fail "bigmsg tool missing from the image"
 xport_single 2 65520
 
 GIB2=2147483648
-# stat DEV NAME: one device counter, from the JSON statistics
-stat() {
-	tbibctl -j -s dev show "$1" | grep -oE "\"$2\": ?[0-9]+" | grep -oE '[0-9]+$'
-}
 # counters that must not move on clean veths
 zero_ctrs="rx_drop_malformed rx_drop_csum rx_drop_peer rx_drop_stale rail_down"
 declare -A was
 for d in tbib0 tbib1; do
 	for c in tx_bytes rx_bytes $zero_ctrs; do
-		was[$d.$c]=$(stat $d $c)
+		was[$d.$c]=$(xport_dev_ctr $d $c)
 		[ -n "${was[$d.$c]}" ] || fail "$d has no counter $c"
 	done
 done
@@ -61,15 +57,15 @@ xport_stats tbib1
 tbibctl -s rail show
 for c in $zero_ctrs; do
 	for d in tbib0 tbib1; do
-		assert_eq "$(stat $d $c)" "${was[$d.$c]}" "$d: $c moved during the 2 GiB messages"
+		assert_eq "$(xport_dev_ctr $d $c)" "${was[$d.$c]}" "$d: $c moved during the 2 GiB messages"
 	done
 done
 # tbib0 sent the WRITE and the SEND, tbib1 the READ's response: the data
 # went over the rails (plus headers, ACKs and retransmits)
-d0=$(( $(stat tbib0 tx_bytes) - ${was[tbib0.tx_bytes]} ))
-d1=$(( $(stat tbib1 tx_bytes) - ${was[tbib1.tx_bytes]} ))
-r0=$(( $(stat tbib0 rx_bytes) - ${was[tbib0.rx_bytes]} ))
-r1=$(( $(stat tbib1 rx_bytes) - ${was[tbib1.rx_bytes]} ))
+d0=$(( $(xport_dev_ctr tbib0 tx_bytes) - ${was[tbib0.tx_bytes]} ))
+d1=$(( $(xport_dev_ctr tbib1 tx_bytes) - ${was[tbib1.tx_bytes]} ))
+r0=$(( $(xport_dev_ctr tbib0 rx_bytes) - ${was[tbib0.rx_bytes]} ))
+r1=$(( $(xport_dev_ctr tbib1 rx_bytes) - ${was[tbib1.rx_bytes]} ))
 log "sent: tbib0 $d0 bytes, tbib1 $d1 bytes; received: tbib0 $r0, tbib1 $r1"
 assert_ge "$d0" $((2 * GIB2)) "tbib0 sent less than the WRITE and the SEND"
 assert_ge "$r1" $((2 * GIB2)) "tbib1 received less than the WRITE and the SEND"

@@ -14,35 +14,15 @@ xport_single 4 9000 max_payload=2048
 export INTEGRITY_ON_FAIL='cat /sys/kernel/debug/tbib/conns >&2'
 
 port=18810
-run() {
-	local name=$1 n=$2 seed=$3
-	port=$((port + 1))
-	xport_pp "dup-$name" 300 integrity -d tbib1 -p $port -n "$n" -s 65536 -S "$seed" -t 14 -- \
-		integrity -d tbib0 -p $port -n "$n" -s 65536 -S "$seed" -t 14 127.0.0.1 ||
-		{ xport_dump; fail "integrity ($name) failed"; }
-	assert_file_has "/tmp/dup-$name.cli.log" '^integrity: OK client' "$name: client not OK"
-	assert_file_has "/tmp/dup-$name.srv.log" '^integrity: OK server' "$name: server not OK"
-}
-netem_on() {
-	local spec=$1 i
-	shift
-	for i in "$@"; do
-		tc qdisc replace dev "va$i" root netem $spec || fail "netem $spec on va$i"
-		tc qdisc replace dev "vb$i" root netem $spec || fail "netem $spec on vb$i"
-	done
-}
-stat() {
-	tbibctl -j -s dev show "$1" | grep -oE "\"$2\": ?[0-9]+" | grep -oE '[0-9]+$'
-}
 
 log "netem duplicate 5% on rail 0"
-before=$(stat tbib1 rx_dup)
-netem_on "duplicate 5%" 0
-run one 60 41
-assert_gt "$(stat tbib1 rx_dup)" "$before" "no duplicate seen"
+before=$(xport_dev_ctr tbib1 rx_dup)
+xport_netem_on "duplicate 5%" 0
+xport_integrity dup-one 60 41
+assert_gt "$(xport_dev_ctr tbib1 rx_dup)" "$before" "no duplicate seen"
 
 log "netem: duplication with everything else on every rail"
-netem_on "loss 1% duplicate 1% corrupt 1% delay 2ms reorder 25% 50%" 0 1 2 3
-run all 80 42
+xport_netem_on "loss 1% duplicate 1% corrupt 1% delay 2ms reorder 25% 50%" 0 1 2 3
+xport_integrity dup-all 80 42
 tbibctl -s dev show
 log "done"

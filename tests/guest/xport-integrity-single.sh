@@ -19,81 +19,50 @@ xport_single 4 9000 max_payload=2048
 export INTEGRITY_ON_FAIL='cat /sys/kernel/debug/tbib/conns >&2'
 
 port=18710
-# run NAME BATCHES SEED: one integrity run, both sides must report OK
-run() {
-	local name=$1 n=$2 seed=$3
-	port=$((port + 1))
-	xport_pp "int-$name" 300 integrity -d tbib1 -p $port -n "$n" -s 65536 -S "$seed" -t 14 -- \
-		integrity -d tbib0 -p $port -n "$n" -s 65536 -S "$seed" -t 14 127.0.0.1 ||
-		{ xport_dump; fail "integrity ($name) failed"; }
-	assert_file_has "/tmp/int-$name.cli.log" '^integrity: OK client' "$name: client not OK"
-	assert_file_has "/tmp/int-$name.srv.log" '^integrity: OK server' "$name: server not OK"
-}
-
-# netem_on SPEC IFACES...: the impairment on both ends of the rails
-netem_on() {
-	local spec=$1 i
-	shift
-	for i in "$@"; do
-		tc qdisc replace dev "va$i" root netem $spec || fail "netem $spec on va$i"
-		tc qdisc replace dev "vb$i" root netem $spec || fail "netem $spec on vb$i"
-	done
-}
-netem_off() {
-	local i
-	for i in 0 1 2 3; do
-		tc qdisc del dev "va$i" root 2>/dev/null
-		tc qdisc del dev "vb$i" root 2>/dev/null
-	done
-}
-# stat DEV NAME: one device counter, from the JSON statistics
-stat() {
-	tbibctl -j -s dev show "$1" | grep -oE "\"$2\": ?[0-9]+" | grep -oE '[0-9]+$'
-}
 
 log "clean, zero-copy transmit (RC payloads from the user's pages)"
-run clean 100 11
-zc=$(stat tbib0 tx_zerocopy)
+xport_integrity int-clean 100 11
+zc=$(xport_dev_ctr tbib0 tx_zerocopy)
 assert_gt "$zc" 0 "no packet was sent zero-copy"
 log "clean, copying transmit"
 echo N >/sys/module/tbib/parameters/zerocopy_tx || fail "zerocopy_tx parameter"
-run copy 60 12
-assert_eq "$(stat tbib0 tx_zerocopy)" "$zc" "zero-copy used while disabled"
+xport_integrity int-copy 60 12
+assert_eq "$(xport_dev_ctr tbib0 tx_zerocopy)" "$zc" "zero-copy used while disabled"
 echo Y >/sys/module/tbib/parameters/zerocopy_tx
 
 seed=20
 for spec in "loss 1%" "delay 1ms reorder 25% 50%" "corrupt 5%" "delay 2ms"; do
 	log "netem $spec on rail 0"
-	before_fast=$(stat tbib0 retrans_fast)
-	before_tmo=$(stat tbib0 retrans_timeout)
-	before_csum=$(( $(stat tbib0 rx_drop_csum) + $(stat tbib1 rx_drop_csum) ))
-	before_ooo=$(stat tbib1 rx_ooo)
-	netem_on "$spec" 0
+	before_fast=$(xport_dev_ctr tbib0 retrans_fast)
+	before_tmo=$(xport_dev_ctr tbib0 retrans_timeout)
+	before_csum=$(( $(xport_dev_ctr tbib0 rx_drop_csum) + $(xport_dev_ctr tbib1 rx_drop_csum) ))
+	before_ooo=$(xport_dev_ctr tbib1 rx_ooo)
+	xport_netem_on "$spec" 0
 	# The impairment must show in its counter.  The scheduler learns that
 	# rail 0 holds its packets longer and gives it fewer, so a short run
 	# on a loaded host may not send it enough: up to three runs.
 	for round in 1 2 3; do
 		seed=$((seed + 1))
-		run "${spec%% *}$round" 60 $seed
+		xport_integrity "int-${spec%% *}$round" 60 $seed
 		case $spec in
-		loss*)	now=$(( $(stat tbib0 retrans_fast) + $(stat tbib0 retrans_timeout) ))
+		loss*)	now=$(( $(xport_dev_ctr tbib0 retrans_fast) + $(xport_dev_ctr tbib0 retrans_timeout) ))
 			was=$((before_fast + before_tmo)) what="loss: nothing was retransmitted" ;;
-		corr*)	now=$(( $(stat tbib0 rx_drop_csum) + $(stat tbib1 rx_drop_csum) ))
+		corr*)	now=$(( $(xport_dev_ctr tbib0 rx_drop_csum) + $(xport_dev_ctr tbib1 rx_drop_csum) ))
 			was=$before_csum
 			what="corrupt: no checksum drop" ;;
-		*)	now=$(stat tbib1 rx_ooo) was=$before_ooo
+		*)	now=$(xport_dev_ctr tbib1 rx_ooo) was=$before_ooo
 			what="$spec: nothing arrived out of order" ;;
 		esac
 		[ "$now" -gt "$was" ] && break
 		log "$spec, run $round: the counter did not move ($now), again"
 	done
-	netem_off
+	xport_netem_off
 	assert_gt "$now" "$was" "$what"
 done
 
 log "netem: everything at once on every rail (duplication: xport-dup-single)"
-netem_on "loss 1% corrupt 1% delay 2ms reorder 25% 50%" 0 1 2 3
-run all 80 30
-netem_off
+xport_netem_on "loss 1% corrupt 1% delay 2ms reorder 25% 50%" 0 1 2 3
+xport_integrity int-all 80 30
+xport_netem_off
 tbibctl -s dev show
 log "done"

@@ -5,6 +5,8 @@
  *
  *   verbs-objects [DEVICE [HOLD_SECONDS]]     (default tbib0, 0)
  *
+ * The device reports exactly the capability bits tbib implements
+ * (device_cap_flags_ex: RDMA FLUSH only on 6.2+), max_mw and HCA atomics;
  * PD; MRs (keys distinct, lkey == rkey, random-looking, rereg, bad
  * access refused); CQs (create, resize, limits, completion channel);
  * SRQ (limit, query, resize); RC/UC/UD QPs through RESET->INIT->RTR->RTS
@@ -29,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 #include <infiniband/verbs.h>
 #include <rdma/ib_user_verbs.h>
 
@@ -691,6 +694,40 @@ static void test_uc_ud(struct ibv_pd *pd, struct ibv_cq *cq, struct ibv_mr *mr)
 		check(ibv_destroy_qp(uc) == 0, "destroy UC QP");
 }
 
+/*
+ * ibv_devinfo -v must be honest: exactly the capabilities tbib implements
+ * are reported, no more, no fewer.  RDMA FLUSH needs a 6.2+ ib_core.
+ */
+static void test_cap_flags(struct ibv_context *ctx, const char *name)
+{
+	const uint64_t atomic_write = 1ULL << 40, flush_global = 1ULL << 38;
+	uint64_t want = IBV_DEVICE_CURR_QP_STATE_MOD |
+			IBV_DEVICE_PORT_ACTIVE_EVENT |
+			IBV_DEVICE_SYS_IMAGE_GUID |
+			IBV_DEVICE_RC_RNR_NAK_GEN |
+			IBV_DEVICE_SRQ_RESIZE |
+			IBV_DEVICE_MEM_WINDOW |
+			IBV_DEVICE_MEM_MGT_EXTENSIONS |
+			IBV_DEVICE_MEM_WINDOW_TYPE_2B | atomic_write;
+	struct ibv_device_attr_ex dx;
+	struct utsname u;
+	unsigned int maj = 0, min = 0;
+
+	memset(&dx, 0, sizeof(dx));
+	if (ibv_query_device_ex(ctx, NULL, &dx) || uname(&u))
+		die("ibv_query_device_ex");
+	if (sscanf(u.release, "%u.%u", &maj, &min) == 2 &&
+	    (maj > 6 || (maj == 6 && min >= 2)))
+		want |= flush_global;
+	check(dx.device_cap_flags_ex == want,
+	      "%s reports exactly its capabilities: device_cap_flags_ex %#llx, want %#llx (kernel %s)",
+	      name, (unsigned long long)dx.device_cap_flags_ex,
+	      (unsigned long long)want, u.release);
+	check(dx.orig_attr.max_mw > 0 && dx.orig_attr.atomic_cap == IBV_ATOMIC_HCA,
+	      "%s: max_mw %d, atomic_cap %d", name, dx.orig_attr.max_mw,
+	      dx.orig_attr.atomic_cap);
+}
+
 int main(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : "tbib0";
@@ -731,6 +768,8 @@ int main(int argc, char **argv)
 	      dattr.max_srq > 0 && dattr.max_srq_wr > 0 && dattr.max_ah > 0 &&
 	      dattr.max_qp_rd_atom > 0 && dattr.atomic_cap != IBV_ATOMIC_NONE,
 	      "device limits are reported");
+
+	test_cap_flags(ctx, name);
 
 	pd = ibv_alloc_pd(ctx);
 	if (!pd)
