@@ -339,8 +339,8 @@ static int tbib_rd_cover(struct tbib_rd *rd, u32 s, u32 e, bool commit)
  * X, or a later READ), everything the rail carried of X before o has
  * arrived or is lost.  A gap of X that ends at or before o on every rail
  * that carries this QP's responses is lost and asked for again at once,
- * instead of after the timer.  Resent responses (TBIB_F_RETRANS) are
- * queued behind later READs and prove nothing; neither does a rail that
+ * instead of after the timer.  Resent responses (TBIB_F_RETRANS) jump
+ * the responder's queue and prove nothing; neither does a rail that
  * carried nothing of this QP yet (it is not waited for either).
  */
 static bool tbib_rd_rails_passed(const struct tbib_conn *c,

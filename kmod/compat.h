@@ -85,7 +85,7 @@ struct ib_dmah;
 #else
 #define TBIB_FLUSH		0
 #define IB_WR_FLUSH		14
-#define IB_WC_FLUSH		8
+#define IB_WC_FLUSH		8	/* the uverbs value; 6.1's IB_WC_REG_MR too */
 #define IB_FLUSH_GLOBAL		1
 #define IB_FLUSH_PERSISTENT	2
 #define IB_FLUSH_RANGE		0

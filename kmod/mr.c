@@ -431,16 +431,6 @@ void tbib_mr_bind_put(struct tbib_mr *mr)
 	tbib_mr_put(mr);
 }
 
-static bool tbib_mr_bound(struct tbib_mr *mr)
-{
-	bool bound;
-
-	spin_lock_bh(&tbib_mr_bind_lock);
-	bound = mr->num_mw;
-	spin_unlock_bh(&tbib_mr_bind_lock);
-	return bound;
-}
-
 /* ---- verbs ------------------------------------------------------------ */
 
 struct ib_mr *tbib_get_dma_mr(struct ib_pd *ibpd, int access)
@@ -550,31 +540,51 @@ struct ib_mr *tbib_rereg_user_mr(struct ib_mr *ibmr, int flags, u64 start,
 {
 	struct tbib_mr *mr = to_tmr(ibmr);
 	struct tbib_mr *nmr;
-	bool need_write;
+	bool need_write, in_place;
+	unsigned int busy;
 
 	if (mr->kind != TBIB_MR_USER)
 		return ERR_PTR(-EINVAL);
-	/* windows bound to it rely on its translation, PD and rights */
-	if (tbib_mr_bound(mr))
-		return ERR_PTR(-EBUSY);
 	if (!(flags & IB_MR_REREG_ACCESS))
 		access = mr->access;
 	if (access & ~TBIB_MR_ACCESS_OK)
 		return ERR_PTR(-EOPNOTSUPP);
 	need_write = access & (IB_ACCESS_LOCAL_WRITE | IB_ACCESS_REMOTE_WRITE |
 			       IB_ACCESS_REMOTE_ATOMIC);
+	in_place = !(flags & IB_MR_REREG_TRANS) &&
+		   (!need_write || mr->umem->writable);
 
-	if (!(flags & IB_MR_REREG_TRANS) && (!need_write || mr->umem->writable)) {
+	/*
+	 * Windows bound to it rely on its translation, PD and rights: not
+	 * while one is bound, and no bind from here on when a new MR takes
+	 * its place (ib_uverbs deregisters this one next).  Under the bind
+	 * lock, so no bind slips in between.
+	 */
+	spin_lock_bh(&tbib_mr_bind_lock);
+	busy = mr->num_mw;
+	if (!busy && in_place)
 		WRITE_ONCE(mr->access, access);
+	else if (!busy)
+		mr->dead = true;
+	spin_unlock_bh(&tbib_mr_bind_lock);
+	if (busy)
+		return ERR_PTR(-EBUSY);
+	if (in_place)
 		return NULL;
-	}
 	if (!(flags & IB_MR_REREG_TRANS)) {
 		start = mr->umem->address;
 		length = mr->ibmr.length;
 		iova = mr->ibmr.iova;
 	}
 	nmr = tbib_mr_new_user(ibpd, start, length, iova, access);
-	return IS_ERR(nmr) ? ERR_CAST(nmr) : &nmr->ibmr;
+	if (IS_ERR(nmr)) {
+		/* the old MR stays: it may be bound again */
+		spin_lock_bh(&tbib_mr_bind_lock);
+		mr->dead = false;
+		spin_unlock_bh(&tbib_mr_bind_lock);
+		return ERR_CAST(nmr);
+	}
+	return &nmr->ibmr;
 }
 
 int tbib_dereg_mr(struct ib_mr *ibmr, struct ib_udata *udata)

@@ -15,10 +15,12 @@
 				 IB_ACCESS_REMOTE_ATOMIC)
 /*
  * Flags a bind may carry: consumers often pass their MR flags, and rxe
- * takes local write there (it means nothing for a window).  Not
+ * takes local write there (it means nothing for a window), as well as the
+ * optional hints (relaxed ordering) that reg_mr ignores.  Not
  * IB_ZERO_BASED: tbib's windows are virtual-address based.
  */
-#define TBIB_MW_BIND_FLAGS_OK	(TBIB_MW_ACCESS_OK | IB_ACCESS_LOCAL_WRITE)
+#define TBIB_MW_BIND_FLAGS_OK	(TBIB_MW_ACCESS_OK | IB_ACCESS_LOCAL_WRITE | \
+				 IB_ACCESS_OPTIONAL)
 
 static struct tbib_mw *to_tmw(struct ib_mw *ibmw)
 {
@@ -47,8 +49,10 @@ static struct tbib_mr *tbib_mw_clear(struct tbib_mw *mw,
 static bool tbib_mw_grants(const struct tbib_mw *mw, struct ib_qp *qp,
 			   u32 rkey, int access, u64 iova, u64 len)
 {
+	/* (the MR's PD too: ib_uverbs moves an MR after rereg returns) */
 	if (mw->key != rkey || mw->state != TBIB_MW_VALID || !mw->mr ||
-	    mw->ibmw.device != qp->device || mw->ibmw.pd != qp->pd)
+	    mw->ibmw.device != qp->device || mw->ibmw.pd != qp->pd ||
+	    READ_ONCE(mw->mr->ibmr.pd) != qp->pd)
 		return false;
 	if (mw->ibmw.type == IB_MW_TYPE_2 && mw->qpn != qp->qp_num)
 		return false;

@@ -652,14 +652,18 @@ unsigned int tbib_req_tx(struct tbib_conn *c, struct tbib_peer *peer,
 		e = tbib_ring_at(c, c->r_build);
 		if (e->built)		/* failed: wait for the completer */
 			break;
+		/*
+		 * FENCE: wait for earlier READs and atomics to finish, local
+		 * operations too (a fenced bind must not grant access to
+		 * memory a READ before it is still filling)
+		 */
+		if ((e->w->send_flags & IB_SEND_FENCE) && e->off == 0 &&
+		    !e->rd_open && c->rd_busy)
+			break;
 		if (e->kind == TBIB_SK_LOCAL) {
 			tbib_req_local(c, e);
 			continue;
 		}
-		/* FENCE: wait for earlier READs and atomics to finish */
-		if ((e->w->send_flags & IB_SEND_FENCE) && e->off == 0 &&
-		    !e->rd_open && c->rd_busy)
-			break;
 
 		to = peer;
 		if (c->type == IB_QPT_UD) {

@@ -576,10 +576,6 @@ static int tbib_resp_atomic(struct tbib_conn *c, struct tbib_peer *peer,
 }
 
 /*
- * ATOMIC WRITE: 8 bytes stored at once at an 8-byte aligned address, with
- * the rights of an RDMA WRITE; acknowledged like one.  Not in a message.
- */
-/*
  * FLUSH of a range or of a whole MR (IBA annex A19).  Everything before it
  * in PSN order is placed by now, with CPU stores, so it is globally
  * visible: what is left is to check the request as an HCA would (the QP
@@ -615,6 +611,10 @@ static int tbib_resp_flush(struct tbib_conn *c, struct tbib_peer *peer,
 	return TBIB_RESP_NEXT;
 }
 
+/*
+ * ATOMIC WRITE: 8 bytes stored at once at an 8-byte aligned address, with
+ * the rights of an RDMA WRITE; acknowledged like one.  Not in a message.
+ */
 static int tbib_resp_atomic_write(struct tbib_conn *c, struct tbib_peer *peer,
 				  struct sk_buff *skb, const struct tbib_pkt *p)
 {
