@@ -174,11 +174,14 @@ tbibctl monitor >"$TMP/mon.txt" 2>"$TMP/mon.err" &
 MON=$!
 tbibctl -j monitor >"$TMP/mon.json" 2>"$TMP/monj.err" &
 MONJ=$!
-# wait until both listen: a throw-away device must show up in both
+# wait until both listen: a throw-away device's creation must show up
+# in both (a monitor that joins between an add and its del sees only
+# the del, so the loop waits for the "new" event itself)
 for i in $(seq 1 50); do
 	ok dev add tbibwarm
 	ok dev del tbibwarm
-	grep -q "tbibwarm" "$TMP/mon.txt" && grep -q "tbibwarm" "$TMP/mon.json" && break
+	grep -q "^new dev tbibwarm" "$TMP/mon.txt" &&
+		grep -q '"event":"dev_new".*tbibwarm' "$TMP/mon.json" && break
 	sleep 0.2
 done
 grep -q "^new dev tbibwarm" "$TMP/mon.txt" || fail "monitor does not listen: $(cat "$TMP/mon.txt" "$TMP/mon.err")"
