@@ -18,12 +18,12 @@
  * announced are skipped while their transmit queue is stopped.
  *
  * In-flight bytes.  Packets the peer acknowledges (RC requests) are not
- * modelled: each connection tells the scheduler what its sender tracker
- * has in flight on each rail (c->sp_rep, the share it reported), at the
- * send and again after every change of its tracker
- * (tbib_spray_inflight_sync).  A connection's report belongs to one
- * tbib_tpeer, recognised by pointer and generation, so a peer that went
- * and came back starts from a clean slate.
+ * modelled: each flow (an RC requester) tells the scheduler what its
+ * sender tracker has in flight on each rail (struct tbib_spray_flow, the
+ * share it reported), at the send and again after every change of its
+ * tracker (tbib_spray_flow_sync).  A report belongs to one tbib_tpeer,
+ * recognised by pointer and generation, so a peer that went and came
+ * back starts from a clean slate.
  *
  * Per-peer state (struct tbib_tpeer, peer->transport) is created when the
  * first rail to the peer comes up and freed (after an RCU grace period)
@@ -35,7 +35,9 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
-#include "bond/conn.h"
+#include "bond/spray.h"
+#include "bond/sched.h"
+#include "bond/txtrack.h"
 #include "bond/peer.h"
 #include "rail/rail.h"
 #include "kmod/trace.h"
@@ -336,20 +338,21 @@ static int tbib_spray_pick(struct tbib_tpeer *tp, u32 bytes, u32 excl)
 	return tbib_sched_pick_excl(s, bytes, excl);
 }
 
-/* Does @c's in-flight report belong to @tp?  Forget it if not. */
-static void tbib_spray_bind(struct tbib_conn *c, struct tbib_tpeer *tp)
+/* Does @f's in-flight report belong to @tp and @lid?  Forget it if not. */
+static void tbib_spray_bind(struct tbib_spray_flow *f, u32 lid,
+			    struct tbib_tpeer *tp)
 {
-	if (c->sp_tp == tp && c->sp_gen == tp->gen && c->sp_lid == c->dlid)
+	if (f->tp == tp && f->gen == tp->gen && f->lid == lid)
 		return;
-	memset(c->sp_rep, 0, sizeof(c->sp_rep));
-	c->sp_tp = tp;
-	c->sp_gen = tp->gen;
-	c->sp_lid = c->dlid;
+	memset(f->rep, 0, sizeof(f->rep));
+	f->tp = tp;
+	f->gen = tp->gen;
+	f->lid = lid;
 }
 
-/* Send for @c (NULL: a packet nobody acknowledges); see tbib_spray_xmit. */
+/* Send for @f (NULL: a packet nobody acknowledges); see tbib_spray_xmit. */
 static int tbib_spray_send(struct tbib_peer *peer, struct sk_buff *skb,
-			   u32 excl, struct tbib_conn *c)
+			   u32 excl, struct tbib_spray_flow *f, u32 lid)
 {
 	struct tbib_tpeer *tp = READ_ONCE(peer->transport);
 	struct tbib_rail *rail = NULL;
@@ -380,11 +383,11 @@ static int tbib_spray_send(struct tbib_peer *peer, struct sk_buff *skb,
 			rail = NULL;
 		}
 	}
-	if (rail && c) {
+	if (rail && f) {
 		/* the tracker records the same bytes right after */
-		tbib_spray_bind(c, tp);
+		tbib_spray_bind(f, lid, tp);
 		tbib_sched_sent(&tp->sched, slot, len);
-		c->sp_rep[slot] += len;
+		f->rep[slot] += len;
 	} else if (rail) {
 		tbib_sched_queued(&tp->sched, slot, len);
 	}
@@ -407,62 +410,64 @@ static int tbib_spray_send(struct tbib_peer *peer, struct sk_buff *skb,
 
 int tbib_spray_xmit(struct tbib_peer *peer, struct sk_buff *skb, u32 excl)
 {
-	return tbib_spray_send(peer, skb, excl, NULL);
+	return tbib_spray_send(peer, skb, excl, NULL, 0);
 }
 
-int tbib_spray_xmit_tracked(struct tbib_conn *c, struct tbib_peer *peer,
-			    struct sk_buff *skb, u32 excl)
+int tbib_spray_xmit_tracked(struct tbib_spray_flow *f, u32 dlid,
+			    struct tbib_peer *peer, struct sk_buff *skb,
+			    u32 excl)
 {
-	return tbib_spray_send(peer, skb, excl, c);
+	return tbib_spray_send(peer, skb, excl, f, dlid);
 }
 
-void tbib_spray_inflight_sync(struct tbib_conn *c)
+void tbib_spray_flow_sync(struct tbib_dev *dev, struct tbib_spray_flow *f,
+			  u32 dlid, const struct tbib_txtrack *tt, bool live)
 {
-	bool live = c->tt && c->tx_on && !c->sq_err;
 	struct tbib_tpeer *tp = NULL;
 	struct tbib_peer *peer;
 	unsigned int r;
 	u32 want;
 
+	live = live && tt;
 	rcu_read_lock();
-	if (c->sp_tp) {
+	if (f->tp) {
 		/* the peer the report went to, if it is still the same */
-		peer = tbib_spray_peer(c->dev, c->sp_lid);
+		peer = tbib_spray_peer(dev, f->lid);
 		tp = peer ? READ_ONCE(peer->transport) : NULL;
-		if (tp != c->sp_tp || tp->gen != c->sp_gen)
+		if (tp != f->tp || tp->gen != f->gen)
 			tp = NULL;
 	}
-	if (tp && (!live || c->sp_lid != c->dlid)) {
+	if (tp && (!live || f->lid != dlid)) {
 		/* withdraw everything from the old peer */
 		spin_lock_bh(&tp->lock);
 		for (r = 0; r < TBIB_MAX_RAILS; r++)
-			if (c->sp_rep[r])
+			if (f->rep[r])
 				tbib_sched_inflight_sub(&tp->sched, r,
-							c->sp_rep[r]);
+							f->rep[r]);
 		spin_unlock_bh(&tp->lock);
 		tp = NULL;
 	}
 	if (!tp) {
-		memset(c->sp_rep, 0, sizeof(c->sp_rep));
-		c->sp_tp = NULL;
+		memset(f->rep, 0, sizeof(f->rep));
+		f->tp = NULL;
 		if (!live)
 			goto out;
-		peer = tbib_spray_peer(c->dev, c->dlid);
+		peer = tbib_spray_peer(dev, dlid);
 		tp = peer ? READ_ONCE(peer->transport) : NULL;
 		if (!tp)
 			goto out;
-		tbib_spray_bind(c, tp);
+		tbib_spray_bind(f, dlid, tp);
 	}
 	spin_lock_bh(&tp->lock);
 	for (r = 0; r < TBIB_MAX_RAILS; r++) {
-		want = c->tt->rail[r].bytes;
-		if (want > c->sp_rep[r])
+		want = tt->rail[r].bytes;
+		if (want > f->rep[r])
 			tbib_sched_inflight_add(&tp->sched, r,
-						want - c->sp_rep[r]);
-		else if (want < c->sp_rep[r])
+						want - f->rep[r]);
+		else if (want < f->rep[r])
 			tbib_sched_inflight_sub(&tp->sched, r,
-						c->sp_rep[r] - want);
-		c->sp_rep[r] = want;
+						f->rep[r] - want);
+		f->rep[r] = want;
 	}
 	spin_unlock_bh(&tp->lock);
 out:

@@ -34,7 +34,7 @@
  * to the error state.
  */
 
-#include "bond/conn.h"
+#include "kmod/conn.h"
 #include "bond/peer.h"
 #include "bond/psn.h"
 #include "kmod/trace.h"
@@ -798,7 +798,7 @@ enum hrtimer_restart tbib_comp_rto_fn(struct hrtimer *t)
 		}
 	}
 	rcu_read_unlock();
-	tbib_spray_inflight_sync(c);
+	tbib_conn_flow_sync(c);
 	/* (not if the data path armed it again meanwhile) */
 	if (c->tx_on && !c->sq_err && c->r_head != c->r_tail &&
 	    !hrtimer_is_queued(t)) {

@@ -15,7 +15,7 @@
 #include "kmod/transport.h"
 #include "rail/hello.h"
 #include "kmod/verbs.h"
-#include "bond/conn.h"
+#include "kmod/conn.h"
 
 static u32 tbib_next_dev_id;	/* cfg lock */
 

@@ -11,7 +11,7 @@
 #include <linux/jiffies.h>
 #include <linux/string.h>
 
-#include "bond/conn.h"
+#include "kmod/conn.h"
 #include "kmod/linger.h"
 #include "bond/psn.h"
 #include "kmod/stats.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Requester: turns send WQEs into packets (see bond/conn.h for the model).
+ * Requester: turns send WQEs into packets (see kmod/conn.h for the model).
  *
  * WQEs are taken from the send queue in order into the connection's ring;
  * the entry at r_build is being packetised, the ones before it wait for
@@ -20,7 +20,7 @@
  * is copied from the MR into the frame once.
  */
 
-#include "bond/conn.h"
+#include "kmod/conn.h"
 #include "bond/peer.h"
 #include "bond/psn.h"
 #include "kmod/mw.h"
@@ -171,7 +171,7 @@ static void tbib_req_send_frame(struct tbib_conn *c, struct tbib_peer *peer,
 	c->store_bytes += len;
 	clone = skb_clone(skb, GFP_ATOMIC);
 	if (clone)
-		slot = tbib_spray_xmit_tracked(c, peer, clone, 0);
+		slot = tbib_spray_xmit_tracked(&c->flow, c->dlid, peer, clone, 0);
 	tbib_txtrack_sent(tt, psn, slot >= 0 ? slot : 0, len);
 	c->lost_why[psn & (TBIB_CONN_WIN - 1)] = TBIB_LOST_FAST;
 	if (slot < 0 && !tbib_txtrack_mark_lost(tt, psn))
@@ -729,7 +729,7 @@ unsigned int tbib_req_retransmit(struct tbib_conn *c, struct tbib_peer *peer,
 		if (!clone)
 			break;
 		/* Prefer another rail than the one that lost it. */
-		slot = tbib_spray_xmit_tracked(c, peer, clone,
+		slot = tbib_spray_xmit_tracked(&c->flow, c->dlid, peer, clone,
 						1U << info.rail);
 		if (slot < 0)
 			break;

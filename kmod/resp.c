@@ -35,7 +35,7 @@
  * the rest.
  */
 
-#include "bond/conn.h"
+#include "kmod/conn.h"
 #include "bond/peer.h"
 #include "bond/psn.h"
 #include "kmod/mw.h"

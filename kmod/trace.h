@@ -31,7 +31,7 @@
 
 #include <linux/skbuff.h>
 
-#include "bond/conn.h"
+#include "kmod/conn.h"
 #include "bond/peer.h"
 #include "rail/rail.h"
 #include "bond/wire.h"

@@ -3,7 +3,7 @@
  * The reliable transport: its hooks into the verbs layer (struct
  * tbib_transport_ops), the rails and the peers; the receive demux; the
  * per-QP transmit work; module parameters.  The parts and the locking
- * are described in bond/conn.h.
+ * are described in kmod/conn.h.
  *
  * Receive: a transport frame from the rail's bound peer is decoded and
  * checked (header, CRC32C when the frame has one, which it must if the
@@ -23,7 +23,7 @@
 #include <linux/module.h>
 #include <linux/seq_file.h>
 
-#include "bond/conn.h"
+#include "kmod/conn.h"
 #include "bond/peer.h"
 #include "rail/rail.h"
 #include "kmod/transport.h"
@@ -92,7 +92,7 @@ bool tbib_conn_tx(struct tbib_conn *c, unsigned int budget)
 		n += tbib_req_tx(c, peer, budget - n);
 	rcu_read_unlock();
 	if (c->tt)
-		tbib_spray_inflight_sync(c);
+		tbib_conn_flow_sync(c);
 	return n >= budget;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Hooks from the control plane (rails, peers) into the reliable transport
- * (kmod/transport.c; its parts are described in bond/conn.h), and its
+ * (kmod/transport.c; its parts are described in kmod/conn.h), and its
  * module init/exit.
  */
 #ifndef TBIB_TRANSPORT_H

@@ -6,7 +6,7 @@
 #include <linux/jhash.h>
 #include <linux/slab.h>
 
-#include "bond/conn.h"
+#include "kmod/conn.h"
 #include "bond/psn.h"
 
 /* Any constant: the generation only has to differ between connections. */
@@ -181,7 +181,7 @@ void tbib_conn_reset_tx(struct tbib_conn *c)
 	c->rttvar_ns = 0;
 	c->probed = false;
 	/* what was in flight is no longer this connection's */
-	tbib_spray_inflight_sync(c);
+	tbib_conn_flow_sync(c);
 }
 
 void tbib_conn_init_tx(struct tbib_conn *c, u32 psn)

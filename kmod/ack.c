@@ -17,7 +17,7 @@
  * ever fill them, so after tbib_uc_gap_ms the message is given up.
  */
 
-#include "bond/conn.h"
+#include "kmod/conn.h"
 #include "bond/psn.h"
 
 void tbib_pkt_init(struct tbib_conn *c, struct tbib_pkt *p, u8 opcode,

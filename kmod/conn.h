@@ -10,9 +10,9 @@
  *                     -> completions; retransmit and RNR timers
  *   kmod/resp.c       responder: request packets -> memory and receive
  *                     WQEs; READ and atomic responses, replay cache
- *   bond/ack.c        ACK/NAK frames and their coalescing
+ *   kmod/ack.c        ACK/NAK frames and their coalescing
  *   bond/spray.c      per-peer rail scheduler, frame helpers, transmit
- *   bond/conn.c       allocation, reset and timers of struct tbib_conn
+ *   kmod/conn.c       allocation, reset and timers of struct tbib_conn
  *
  * Connection model (RC, and UC without ACKs).  Every request packet has
  * its own 24-bit PSN.  A READ request, however long, takes ONE PSN: its
@@ -57,6 +57,7 @@
 #include "bond/rxwin.h"
 #include "bond/txtrack.h"
 #include "bond/sched.h"
+#include "bond/spray.h"
 
 struct tbib_rail;
 struct tbib_peer;
@@ -270,11 +271,8 @@ struct tbib_conn {
 	u32 since_ackreq;		/* packets since the last ACKREQ */
 	struct hrtimer rto_timer;
 	struct hrtimer rnr_timer;
-	/* in flight per rail as last told to the peer's scheduler (spray.c) */
-	struct tbib_tpeer *sp_tp;	/* told to (only compared) */
-	u64 sp_gen;
-	u32 sp_lid;
-	u32 sp_rep[TBIB_MAX_RAILS];
+	/* in flight per rail as last told to the peer's scheduler */
+	struct tbib_spray_flow flow;
 
 	/* ---- responder (resp.c, ack.c) ---- */
 	struct tbib_rxwin *rw;		/* RC, UC */
@@ -332,49 +330,12 @@ void tbib_conn_lost_on_rail(struct tbib_conn *c, u8 slot, u8 why);
 /* Free a held skb (rxwin flush callback); keeps the depth gauge right. */
 void tbib_conn_free_held(void *ctx, void *item);
 
-/* ---- spray.c ---- */
-struct tbib_tpeer;
-struct seq_file;
-/* Payload bytes a packet to @peer may carry; 0 if it has no rail. */
-u32 tbib_spray_payload(struct tbib_peer *peer, bool *crc);
-/* A QP's smoothed RTT to @peer / the latest any QP noted (0: none); RCU. */
-void tbib_spray_rtt_note(struct tbib_peer *peer, u64 srtt_ns);
-u64 tbib_spray_rtt_hint(struct tbib_peer *peer);
-/*
- * Send @skb (skb->data at the version byte) to @peer on the rail that
- * finishes it first, avoiding @excl rails if possible.  Consumes @skb.
- * Returns the rail slot, or a negative errno (no rail, link error).
- * RCU read lock held.
- */
-int tbib_spray_xmit(struct tbib_peer *peer, struct sk_buff *skb, u32 excl);
-/* The same for a packet @c's sender tracker records next (RC request). */
-int tbib_spray_xmit_tracked(struct tbib_conn *c, struct tbib_peer *peer,
-			    struct sk_buff *skb, u32 excl);
-/*
- * Tell the scheduler of @c's peer what @c's tracker has in flight on each
- * rail now (nothing once @c stopped sending); lock held.
- */
-void tbib_spray_inflight_sync(struct tbib_conn *c);
-/* Id of the rail in @slot of @peer, -1 if none; RCU read lock held. */
-int tbib_spray_rail_id(struct tbib_peer *peer, int slot);
-/* A frame with @hdr_len header bytes and room for @paylen payload. */
-struct sk_buff *tbib_frame_alloc(u32 hdr_len, u32 paylen, bool crc);
-/* Fill the payload of a frame from tbib_frame_alloc() piece by piece. */
-int tbib_frame_fill(struct sk_buff *skb, u32 hdr_len, u32 paylen,
-		    int (*fill)(void *ctx, void *buf, u32 len), void *ctx);
-/* Encode @p's header into @skb and append the CRC if @p asks for it. */
-int tbib_frame_finish(struct sk_buff *skb, const struct tbib_pkt *p);
-/* CRC32C of the first @len bytes of @skb (standard, final xor). */
-u32 tbib_skb_crc32c(const struct sk_buff *skb, u32 len);
-/* Data-path peer of a LID, our own LID too (RCU read lock held). */
-struct tbib_peer *tbib_spray_peer(struct tbib_dev *dev, u32 lid);
-/* Make the self peer sendable over its loopback rail; cfg lock held. */
-int tbib_spray_self_init(struct tbib_peer *self, struct tbib_rail *loop);
-void tbib_spray_rail_changed(struct tbib_rail *rail);
-void tbib_spray_peer_gone(struct tbib_peer *peer);
-void tbib_spray_show(struct seq_file *m);
-/* Rail slot of @rail for the sender tracker, or -1. */
-int tbib_spray_slot(const struct tbib_rail *rail);
+/* Report what @c has in flight per rail to its peer's scheduler; lock. */
+static inline void tbib_conn_flow_sync(struct tbib_conn *c)
+{
+	tbib_spray_flow_sync(c->dev, &c->flow, c->dlid, c->tt,
+			     c->tt && c->tx_on && !c->sq_err);
+}
 
 /* ---- ack.c ---- */
 /* Send a packet without payload (ACK, NAK, READ request, atomic ACK). */
