@@ -4,37 +4,36 @@
 #include <linux/slab.h>
 
 #include "bond/peer.h"
+#include "bond/bind.h"
 #include "rail/rail.h"
-#include "netlink/nl.h"
-#include "kmod/transport.h"
 
-struct tbib_peer *tbib_peer_find_lid_rcu(struct tbib_dev *dev, u32 lid)
+struct tbib_peer *tbib_peer_find_lid_rcu(struct tbib_bond *b, u32 lid)
 {
 	struct tbib_peer *peer;
 
-	list_for_each_entry_rcu(peer, &dev->peers, node)
+	list_for_each_entry_rcu(peer, &b->peers, node)
 		if (READ_ONCE(peer->lid) == lid && !READ_ONCE(peer->dead))
 			return peer;
 	return NULL;
 }
 
-struct tbib_peer *tbib_peer_find_guid(struct tbib_dev *dev, u64 guid)
+struct tbib_peer *tbib_peer_find_guid(struct tbib_bond *b, u64 guid)
 {
 	struct tbib_peer *peer;
 
 	lockdep_assert_held(&tbib_cfg_lock);
-	list_for_each_entry(peer, &dev->peers, node)
+	list_for_each_entry(peer, &b->peers, node)
 		if (peer->guid == guid)
 			return peer;
 	return NULL;
 }
 
-struct tbib_peer *tbib_peer_find_id(struct tbib_dev *dev, u32 id)
+struct tbib_peer *tbib_peer_find_id(struct tbib_bond *b, u32 id)
 {
 	struct tbib_peer *peer;
 
 	lockdep_assert_held(&tbib_cfg_lock);
-	list_for_each_entry(peer, &dev->peers, node)
+	list_for_each_entry(peer, &b->peers, node)
 		if (peer->id == id)
 			return peer;
 	return NULL;
@@ -58,7 +57,7 @@ static void tbib_peer_release(struct kref *ref)
 {
 	struct tbib_peer *peer = container_of(ref, struct tbib_peer, ref);
 
-	/* RCU readers may still walk past it in dev->peers. */
+	/* RCU readers may still walk past it in b->peers. */
 	call_rcu(&peer->rcu, tbib_peer_free_rcu);
 }
 
@@ -67,7 +66,7 @@ void tbib_peer_put(struct tbib_peer *peer)
 	kref_put(&peer->ref, tbib_peer_release);
 }
 
-struct tbib_peer *tbib_peer_create(struct tbib_dev *dev, u64 guid, u64 gen,
+struct tbib_peer *tbib_peer_create(struct tbib_bond *b, u64 guid, u64 gen,
 				   u32 lid)
 {
 	struct tbib_peer_rails *rails;
@@ -83,24 +82,24 @@ struct tbib_peer *tbib_peer_create(struct tbib_dev *dev, u64 guid, u64 gen,
 		return NULL;
 	}
 	kref_init(&peer->ref);
-	peer->dev = dev;
+	peer->bond = b;
 	peer->guid = guid;
 	peer->generation = gen;
 	peer->lid = lid;
-	peer->id = dev->next_peer_id++;
+	peer->id = b->next_peer_id++;
 	RCU_INIT_POINTER(peer->rails, rails);
-	list_add_tail_rcu(&peer->node, &dev->peers);
-	dev->num_peers++;
-	tbib_dev_check_lid_conflict(dev, NULL);
+	list_add_tail_rcu(&peer->node, &b->peers);
+	b->num_peers++;
+	tbib_bond_check_lid_conflict(b, NULL);
 	return peer;
 }
 
 /*
  * The device as its own peer, reached through its loopback rail: found by
- * our own LID (tbib_spray_peer), never in dev->peers, so it has no id, no
+ * our own LID (tbib_spray_peer), never in b->peers, so it has no id, no
  * events and no LID conflict.  Freed by tbib_peer_put() like any peer.
  */
-struct tbib_peer *tbib_peer_create_self(struct tbib_dev *dev,
+struct tbib_peer *tbib_peer_create_self(struct tbib_bond *b,
 					struct tbib_rail *loop)
 {
 	struct tbib_peer_rails *rails;
@@ -117,10 +116,10 @@ struct tbib_peer *tbib_peer_create_self(struct tbib_dev *dev,
 	}
 	kref_init(&peer->ref);
 	INIT_LIST_HEAD(&peer->node);
-	peer->dev = dev;
-	peer->guid = dev->guid;
-	peer->generation = dev->generation;
-	peer->lid = dev->lid;
+	peer->bond = b;
+	peer->guid = b->guid;
+	peer->generation = b->generation;
+	peer->lid = b->lid;
 	rails->num = 1;
 	rails->rail[0] = loop;
 	RCU_INIT_POINTER(peer->rails, rails);
@@ -131,7 +130,7 @@ struct tbib_peer *tbib_peer_create_self(struct tbib_dev *dev,
 /* Tells listeners that @peer changed (or, the first time, exists). */
 static void tbib_peer_announce(struct tbib_peer *peer)
 {
-	tbib_nl_peer_event(peer, peer->announced ? TBIB_CMD_PEER_SET :
+	peer->bond->ops->peer_event(peer, peer->announced ? TBIB_CMD_PEER_SET :
 						   TBIB_CMD_PEER_NEW);
 	peer->announced = true;
 }
@@ -168,7 +167,7 @@ int tbib_peer_add_rail(struct tbib_peer *peer, struct tbib_rail *rail)
 
 static void tbib_peer_delete(struct tbib_peer *peer)
 {
-	struct tbib_dev *dev = peer->dev;
+	struct tbib_bond *b = peer->bond;
 	struct tbib_peer_rails *rails;
 
 	/*
@@ -180,13 +179,13 @@ static void tbib_peer_delete(struct tbib_peer *peer)
 	WRITE_ONCE(rails->num, 0);
 	WRITE_ONCE(peer->dead, true);
 	list_del_rcu(&peer->node);
-	dev->num_peers--;
-	tbib_transport_peer_gone(peer);
+	b->num_peers--;
+	b->ops->peer_gone(peer);
 	if (peer->announced)
-		tbib_nl_peer_event(peer, TBIB_CMD_PEER_DEL);
+		b->ops->peer_event(peer, TBIB_CMD_PEER_DEL);
 	/* Counted from here on by the device (see stats.h). */
-	tbib_stats_fold_peer(&dev->stats, &peer->stats);
-	tbib_dev_check_lid_conflict(dev, NULL);
+	tbib_stats_fold_peer(b->stats, &peer->stats);
+	tbib_bond_check_lid_conflict(b, NULL);
 	tbib_peer_put(peer);
 }
 
@@ -222,14 +221,14 @@ void tbib_peer_del_rail(struct tbib_peer *peer, struct tbib_rail *rail)
 
 void tbib_peer_reset(struct tbib_peer *peer)
 {
-	struct tbib_dev *dev = peer->dev;
+	struct tbib_bond *b = peer->bond;
 	struct tbib_rail *rail;
 
 	lockdep_assert_held(&tbib_cfg_lock);
 
 	/* Hold it: unbinding the last rail deletes (and puts) the peer. */
 	tbib_peer_get(peer);
-	list_for_each_entry(rail, &dev->rails, node)
+	list_for_each_entry(rail, &b->rails.list, node)
 		if (rcu_access_pointer(rail->peer) == peer)
 			tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING,
 					    TBIB_RAIL_WHY_PEER_RESTART);
@@ -246,16 +245,16 @@ void tbib_peer_set_lid(struct tbib_peer *peer, u32 lid)
 		return;
 	WRITE_ONCE(peer->lid, lid);
 	/* the event carries the conflict flag the new LID gives it */
-	tbib_dev_check_lid_conflict(peer->dev, peer);
+	tbib_bond_check_lid_conflict(peer->bond, peer);
 	if (peer->announced)
 		tbib_peer_announce(peer);
 }
 
-void tbib_peer_del_all(struct tbib_dev *dev)
+void tbib_peer_del_all(struct tbib_bond *b)
 {
 	struct tbib_peer *peer, *tmp;
 
 	lockdep_assert_held(&tbib_cfg_lock);
-	list_for_each_entry_safe(peer, tmp, &dev->peers, node)
+	list_for_each_entry_safe(peer, tmp, &b->peers, node)
 		tbib_peer_delete(peer);
 }

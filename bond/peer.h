@@ -20,9 +20,10 @@
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 
-#include "kmod/tbib.h"
+#include "bond/bond.h"
 
 struct tbib_rail;
+struct tbib_tpeer;
 
 /* The rails that are UP to one peer, replaced as a whole on change. */
 struct tbib_peer_rails {
@@ -32,8 +33,8 @@ struct tbib_peer_rails {
 };
 
 struct tbib_peer {
-	struct list_head node;		/* dev->peers: RCU + cfg lock */
-	struct tbib_dev *dev;
+	struct list_head node;		/* bond->peers: RCU + cfg lock */
+	struct tbib_bond *bond;
 	u32 id;				/* creation order; dump cursor */
 	bool dead;			/* cfg lock; READ_ONCE elsewhere */
 
@@ -46,7 +47,7 @@ struct tbib_peer {
 	struct tbib_peer_rails __rcu *rails;	/* never NULL while alive */
 
 	struct tbib_stats stats;
-	void *transport;		/* owned by the transport code */
+	struct tbib_tpeer *tp;		/* its rail scheduler (bond/spray.c) */
 	struct kref ref;
 	struct rcu_head rcu;
 };
@@ -57,11 +58,11 @@ static inline bool tbib_peer_dead(const struct tbib_peer *peer)
 }
 
 /* Data path lookups, caller holds rcu_read_lock(). */
-struct tbib_peer *tbib_peer_find_lid_rcu(struct tbib_dev *dev, u32 lid);
+struct tbib_peer *tbib_peer_find_lid_rcu(struct tbib_bond *b, u32 lid);
 
 /* Lookups under the cfg lock. */
-struct tbib_peer *tbib_peer_find_guid(struct tbib_dev *dev, u64 guid);
-struct tbib_peer *tbib_peer_find_id(struct tbib_dev *dev, u32 id);
+struct tbib_peer *tbib_peer_find_guid(struct tbib_bond *b, u64 guid);
+struct tbib_peer *tbib_peer_find_id(struct tbib_bond *b, u32 id);
 
 void tbib_peer_get(struct tbib_peer *peer);
 void tbib_peer_put(struct tbib_peer *peer);
@@ -72,10 +73,10 @@ void tbib_peer_put(struct tbib_peer *peer);
  * its rails; every later change of its rail set, LID or LID conflict is a
  * PEER_SET.
  */
-struct tbib_peer *tbib_peer_create(struct tbib_dev *dev, u64 guid, u64 gen,
+struct tbib_peer *tbib_peer_create(struct tbib_bond *b, u64 guid, u64 gen,
 				   u32 lid);
 /* The device's own peer behind its loopback rail @loop; cfg lock held. */
-struct tbib_peer *tbib_peer_create_self(struct tbib_dev *dev,
+struct tbib_peer *tbib_peer_create_self(struct tbib_bond *b,
 					struct tbib_rail *loop);
 /* Binds/unbinds an UP rail (cfg lock).  Unbinding the last rail deletes
  * the peer.
@@ -90,6 +91,6 @@ void tbib_peer_reset(struct tbib_peer *peer);
 /* Updates the LID a peer announced (cfg lock). */
 void tbib_peer_set_lid(struct tbib_peer *peer, u32 lid);
 /* Deletes every peer of a dying device (cfg lock, rails already gone). */
-void tbib_peer_del_all(struct tbib_dev *dev);
+void tbib_peer_del_all(struct tbib_bond *b);
 
 #endif /* TBIB_PEER_H */

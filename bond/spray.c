@@ -7,7 +7,7 @@
  *
  * Rail slots.  The sender tracker and the scheduler index rails 0..15.  A
  * rail gets the lowest free slot of its device when the transport first
- * hears of it and keeps it until it is removed; rail->transport holds
+ * hears of it and keeps it until it is removed; rail->spray_slot holds
  * slot + 1 (0: none, e.g. a 17th rail, which then carries no transport
  * traffic).
  *
@@ -25,7 +25,7 @@
  * recognised by pointer and generation, so a peer that went and came
  * back starts from a clean slate.
  *
- * Per-peer state (struct tbib_tpeer, peer->transport) is created when the
+ * Per-peer state (struct tbib_tpeer, peer->tp) is created when the
  * first rail to the peer comes up and freed (after an RCU grace period)
  * when the peer goes, both under the cfg lock; the data path reads it
  * under RCU and may find it NULL.  tpeer->lock serialises the scheduler.
@@ -40,7 +40,7 @@
 #include "bond/txtrack.h"
 #include "bond/peer.h"
 #include "rail/rail.h"
-#include "kmod/trace.h"
+#include "bond/trace.h"
 
 struct tbib_tpeer {
 	spinlock_t lock;
@@ -54,11 +54,17 @@ struct tbib_tpeer {
 
 static atomic64_t tbib_tpeer_gen = ATOMIC64_INIT(0);
 
+void tbib_spray_slot_release(struct tbib_rail *rail)
+{
+	lockdep_assert_held(&tbib_cfg_lock);
+	WRITE_ONCE(rail->spray_slot, 0);
+}
+
 int tbib_spray_slot(const struct tbib_rail *rail)
 {
-	uintptr_t v = (uintptr_t)READ_ONCE(rail->transport);
+	int v = READ_ONCE(rail->spray_slot);
 
-	return v ? (int)v - 1 : -1;
+	return v ? v - 1 : -1;
 }
 
 /* cfg lock held */
@@ -68,21 +74,21 @@ static void tbib_spray_assign_slot(struct tbib_rail *rail)
 	u32 used = 0;
 	int s;
 
-	if (rail->transport)
+	if (rail->spray_slot)
 		return;
-	list_for_each_entry(r, &rail->dev->rails, node) {
+	list_for_each_entry(r, &tbib_rail_bond(rail)->rails.list, node) {
 		s = tbib_spray_slot(r);
 		if (s >= 0)
 			used |= 1U << s;
 	}
 	for (s = 0; s < TBIB_MAX_RAILS; s++) {
 		if (!(used & (1U << s))) {
-			WRITE_ONCE(rail->transport, (void *)(uintptr_t)(s + 1));
+			WRITE_ONCE(rail->spray_slot, s + 1);
 			return;
 		}
 	}
 	pr_warn_once("tbib: %s: more than %d rails, rail %u carries no traffic\n",
-		     tbib_dev_name(rail->dev), TBIB_MAX_RAILS, rail->id);
+		     tbib_rail_set_name(rail->set), TBIB_MAX_RAILS, rail->id);
 }
 
 static u64 tbib_rail_kbps(const struct tbib_rail *rail)
@@ -136,7 +142,7 @@ static void tbib_spray_sync(struct tbib_peer *peer, struct tbib_tpeer *tp)
 
 void tbib_spray_rail_changed(struct tbib_rail *rail)
 {
-	struct tbib_dev *dev = rail->dev;
+	struct tbib_bond *b = tbib_rail_bond(rail);
 	struct tbib_peer *peer;
 	struct tbib_tpeer *tp;
 
@@ -146,8 +152,8 @@ void tbib_spray_rail_changed(struct tbib_rail *rail)
 		tbib_spray_assign_slot(rail);
 
 	/* Every peer drops the rails it no longer has, the bound one gains. */
-	list_for_each_entry(peer, &dev->peers, node) {
-		tp = peer->transport;
+	list_for_each_entry(peer, &b->peers, node) {
+		tp = peer->tp;
 		if (!tp && rcu_access_pointer(rail->peer) == peer &&
 		    tbib_rail_is_up(rail)) {
 			tp = kzalloc(sizeof(*tp), GFP_KERNEL);
@@ -156,7 +162,7 @@ void tbib_spray_rail_changed(struct tbib_rail *rail)
 			spin_lock_init(&tp->lock);
 			tp->gen = atomic64_inc_return(&tbib_tpeer_gen);
 			tbib_sched_init(&tp->sched);
-			WRITE_ONCE(peer->transport, tp);
+			WRITE_ONCE(peer->tp, tp);
 		}
 		if (tp)
 			tbib_spray_sync(peer, tp);
@@ -165,12 +171,12 @@ void tbib_spray_rail_changed(struct tbib_rail *rail)
 
 void tbib_spray_peer_gone(struct tbib_peer *peer)
 {
-	struct tbib_tpeer *tp = peer->transport;
+	struct tbib_tpeer *tp = peer->tp;
 
 	lockdep_assert_held(&tbib_cfg_lock);
 	if (!tp)
 		return;
-	WRITE_ONCE(peer->transport, NULL);
+	WRITE_ONCE(peer->tp, NULL);
 	kfree_rcu(tp, rcu);
 }
 
@@ -183,16 +189,16 @@ void tbib_spray_show(struct seq_file *m)
 {
 	struct tbib_peer *peer;
 	struct tbib_tpeer *tp;
-	struct tbib_dev *dev;
+	struct tbib_bond *b;
 	unsigned int s;
 
 	mutex_lock(&tbib_cfg_lock);
-	list_for_each_entry(dev, &tbib_devs, node) {
-		list_for_each_entry(peer, &dev->peers, node) {
-			tp = peer->transport;
+	list_for_each_entry(b, &tbib_bonds, node) {
+		list_for_each_entry(peer, &b->peers, node) {
+			tp = peer->tp;
 			if (!tp)
 				continue;
-			seq_printf(m, "%s peer lid %u\n", tbib_dev_name(dev),
+			seq_printf(m, "%s peer lid %u\n", tbib_bond_name(b),
 				   peer->lid);
 			spin_lock_bh(&tp->lock);
 			for (s = 0; s < TBIB_MAX_RAILS; s++) {
@@ -215,14 +221,14 @@ void tbib_spray_show(struct seq_file *m)
 	mutex_unlock(&tbib_cfg_lock);
 }
 
-struct tbib_peer *tbib_spray_peer(struct tbib_dev *dev, u32 lid)
+struct tbib_peer *tbib_spray_peer(struct tbib_bond *b, u32 lid)
 {
-	struct tbib_peer *self = rcu_dereference(dev->self_peer);
+	struct tbib_peer *self = rcu_dereference(b->self_peer);
 
 	/* our own LID loops back, even if a peer claims it too */
-	if (self && lid == READ_ONCE(dev->lid))
+	if (self && lid == READ_ONCE(b->lid))
 		return self;
-	return tbib_peer_find_lid_rcu(dev, lid);
+	return tbib_peer_find_lid_rcu(b, lid);
 }
 
 int tbib_spray_self_init(struct tbib_peer *self, struct tbib_rail *loop)
@@ -237,8 +243,8 @@ int tbib_spray_self_init(struct tbib_peer *self, struct tbib_rail *loop)
 	tp->gen = atomic64_inc_return(&tbib_tpeer_gen);
 	tbib_sched_init(&tp->sched);
 	/* its own slot space: the self peer has this one rail only */
-	WRITE_ONCE(loop->transport, (void *)(uintptr_t)1);
-	self->transport = tp;
+	WRITE_ONCE(loop->spray_slot, 1);
+	self->tp = tp;
 	tbib_spray_sync(self, tp);
 	return 0;
 }
@@ -252,7 +258,7 @@ int tbib_spray_self_init(struct tbib_peer *self, struct tbib_rail *loop)
  */
 void tbib_spray_rtt_note(struct tbib_peer *peer, u64 srtt_ns)
 {
-	struct tbib_tpeer *tp = READ_ONCE(peer->transport);
+	struct tbib_tpeer *tp = READ_ONCE(peer->tp);
 	u64 old;
 
 	if (!tp)
@@ -264,12 +270,12 @@ void tbib_spray_rtt_note(struct tbib_peer *peer, u64 srtt_ns)
 
 u64 tbib_spray_rtt_hint(struct tbib_peer *peer)
 {
-	struct tbib_tpeer *tp = READ_ONCE(peer->transport);
+	struct tbib_tpeer *tp = READ_ONCE(peer->tp);
 
 	return tp ? READ_ONCE(tp->srtt_ns) : 0;
 }
 
-u32 tbib_spray_payload(struct tbib_peer *peer, bool *crc)
+u32 tbib_spray_payload(struct tbib_peer *peer, u32 cap, bool *crc)
 {
 	struct tbib_peer_rails *pr = rcu_dereference(peer->rails);
 	unsigned int i, n = READ_ONCE(pr->num);
@@ -290,14 +296,14 @@ u32 tbib_spray_payload(struct tbib_peer *peer, bool *crc)
 	if (mtu <= TBIB_PKT_OVERHEAD)
 		return 0;
 	m = mtu - TBIB_PKT_OVERHEAD;
-	m = min3(m, TBIB_WIRE_MAX_PAYLOAD, max(tbib_max_payload, 256U));
+	m = min3(m, TBIB_WIRE_MAX_PAYLOAD, cap);
 	/* Whole cache lines: cheaper copies on both ends. */
 	return m > 64 ? m & ~63U : m;
 }
 
 int tbib_spray_rail_id(struct tbib_peer *peer, int slot)
 {
-	struct tbib_tpeer *tp = READ_ONCE(peer->transport);
+	struct tbib_tpeer *tp = READ_ONCE(peer->tp);
 	struct tbib_rail *rail;
 
 	if (!tp || slot < 0 || slot >= TBIB_MAX_RAILS)
@@ -354,7 +360,7 @@ static void tbib_spray_bind(struct tbib_spray_flow *f, u32 lid,
 static int tbib_spray_send(struct tbib_peer *peer, struct sk_buff *skb,
 			   u32 excl, struct tbib_spray_flow *f, u32 lid)
 {
-	struct tbib_tpeer *tp = READ_ONCE(peer->transport);
+	struct tbib_tpeer *tp = READ_ONCE(peer->tp);
 	struct tbib_rail *rail = NULL;
 	u32 len = skb->len, stopped = 0;
 	int slot = -ENOLINK, r;
@@ -420,7 +426,7 @@ int tbib_spray_xmit_tracked(struct tbib_spray_flow *f, u32 dlid,
 	return tbib_spray_send(peer, skb, excl, f, dlid);
 }
 
-void tbib_spray_flow_sync(struct tbib_dev *dev, struct tbib_spray_flow *f,
+void tbib_spray_flow_sync(struct tbib_bond *b, struct tbib_spray_flow *f,
 			  u32 dlid, const struct tbib_txtrack *tt, bool live)
 {
 	struct tbib_tpeer *tp = NULL;
@@ -432,8 +438,8 @@ void tbib_spray_flow_sync(struct tbib_dev *dev, struct tbib_spray_flow *f,
 	rcu_read_lock();
 	if (f->tp) {
 		/* the peer the report went to, if it is still the same */
-		peer = tbib_spray_peer(dev, f->lid);
-		tp = peer ? READ_ONCE(peer->transport) : NULL;
+		peer = tbib_spray_peer(b, f->lid);
+		tp = peer ? READ_ONCE(peer->tp) : NULL;
 		if (tp != f->tp || tp->gen != f->gen)
 			tp = NULL;
 	}
@@ -452,8 +458,8 @@ void tbib_spray_flow_sync(struct tbib_dev *dev, struct tbib_spray_flow *f,
 		f->tp = NULL;
 		if (!live)
 			goto out;
-		peer = tbib_spray_peer(dev, dlid);
-		tp = peer ? READ_ONCE(peer->transport) : NULL;
+		peer = tbib_spray_peer(b, dlid);
+		tp = peer ? READ_ONCE(peer->tp) : NULL;
 		if (!tp)
 			goto out;
 		tbib_spray_bind(f, dlid, tp);

@@ -7,13 +7,14 @@
 #ifndef TBIB_SPRAY_H
 #define TBIB_SPRAY_H
 
+#include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
 #include "bond/wire.h"
 
 struct seq_file;
-struct tbib_dev;
+struct tbib_bond;
 struct tbib_peer;
 struct tbib_rail;
 struct tbib_tpeer;
@@ -32,8 +33,17 @@ struct tbib_spray_flow {
 	u32 rep[TBIB_MAX_RAILS];
 };
 
-/* Payload bytes a packet to @peer may carry; 0 if it has no rail. */
-u32 tbib_spray_payload(struct tbib_peer *peer, bool *crc);
+/* Header bytes reserved in front of a frame for the link layer. */
+#define TBIB_HEADROOM		(LL_MAX_HEADER + 16)
+/* Largest transport header of a request or response + CRC trailer. */
+#define TBIB_PKT_OVERHEAD	64
+
+/*
+ * Payload bytes a packet to @peer may carry, at most @cap (rounded down
+ * to whole cache lines); 0 if it has no rail.  *@crc: some rail wants
+ * the CRC trailer.  RCU read lock held.
+ */
+u32 tbib_spray_payload(struct tbib_peer *peer, u32 cap, bool *crc);
 /* A QP's smoothed RTT to @peer / the latest any QP noted (0: none); RCU. */
 void tbib_spray_rtt_note(struct tbib_peer *peer, u64 srtt_ns);
 u64 tbib_spray_rtt_hint(struct tbib_peer *peer);
@@ -56,7 +66,7 @@ int tbib_spray_xmit_tracked(struct tbib_spray_flow *f, u32 dlid,
  * flight on each rail now; with @live false (or @tt NULL) withdraw the
  * whole report.  The flow's owner serialises the calls.
  */
-void tbib_spray_flow_sync(struct tbib_dev *dev, struct tbib_spray_flow *f,
+void tbib_spray_flow_sync(struct tbib_bond *b, struct tbib_spray_flow *f,
 			  u32 dlid, const struct tbib_txtrack *tt, bool live);
 /* Id of the rail in @slot of @peer, -1 if none; RCU read lock held. */
 int tbib_spray_rail_id(struct tbib_peer *peer, int slot);
@@ -70,7 +80,7 @@ int tbib_frame_finish(struct sk_buff *skb, const struct tbib_pkt *p);
 /* CRC32C of the first @len bytes of @skb (standard, final xor). */
 u32 tbib_skb_crc32c(const struct sk_buff *skb, u32 len);
 /* Data-path peer of a LID, our own LID too (RCU read lock held). */
-struct tbib_peer *tbib_spray_peer(struct tbib_dev *dev, u32 lid);
+struct tbib_peer *tbib_spray_peer(struct tbib_bond *b, u32 lid);
 /* Make the self peer sendable over its loopback rail; cfg lock held. */
 int tbib_spray_self_init(struct tbib_peer *self, struct tbib_rail *loop);
 void tbib_spray_rail_changed(struct tbib_rail *rail);
@@ -78,5 +88,7 @@ void tbib_spray_peer_gone(struct tbib_peer *peer);
 void tbib_spray_show(struct seq_file *m);
 /* Rail slot of @rail for the sender tracker, or -1. */
 int tbib_spray_slot(const struct tbib_rail *rail);
+/* A removed rail's slot is free again (nothing refers to it); cfg lock. */
+void tbib_spray_slot_release(struct tbib_rail *rail);
 
 #endif /* TBIB_SPRAY_H */

@@ -26,7 +26,7 @@ void tbib_pkt_init(struct tbib_conn *c, struct tbib_pkt *p, u8 opcode,
 	memset(p, 0, sizeof(*p));
 	p->bth.opcode = opcode;
 	p->bth.dlid = c->dlid;
-	p->bth.slid = READ_ONCE(c->dev->lid);
+	p->bth.slid = READ_ONCE(c->dev->bond.lid);
 	p->bth.dqpn = c->dqpn;
 	p->bth.sqpn = c->qpn;
 	p->bth.gen = response ? c->gen_rx : c->gen_tx;
@@ -38,7 +38,7 @@ int tbib_send_hdr_only(struct tbib_peer *peer, struct tbib_pkt *p)
 	bool crc;
 	int len;
 
-	if (!peer || !tbib_spray_payload(peer, &crc))
+	if (!peer || !tbib_conn_payload(peer, &crc))
 		return -ENOLINK;
 	if (crc)
 		p->bth.flags |= TBIB_F_CRC;
@@ -163,7 +163,7 @@ enum hrtimer_restart tbib_ack_timer_fn(struct hrtimer *t)
 	spin_lock(&c->lock);
 	if (c->rx_on) {
 		rcu_read_lock();
-		peer = tbib_spray_peer(c->dev, c->dlid);
+		peer = tbib_spray_peer(&c->dev->bond, c->dlid);
 		if (c->type == IB_QPT_UC)
 			tbib_resp_uc_gap(c, peer);
 		else if (c->ack_pending)

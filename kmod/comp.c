@@ -770,7 +770,7 @@ enum hrtimer_restart tbib_comp_rto_fn(struct hrtimer *t)
 	now = ktime_get_ns();
 	rto = tbib_conn_rto_ns(c);
 	rcu_read_lock();
-	peer = tbib_spray_peer(c->dev, c->dlid);
+	peer = tbib_spray_peer(&c->dev->bond, c->dlid);
 	pto = c->probed || c->rnr_wait ? 0 : tbib_comp_pto_ns(c, rto);
 	if (!c->rnr_wait && now - c->progress_ns >= rto) {
 		tbib_comp_timeout(c, peer, rto);

@@ -80,10 +80,6 @@ struct tbib_peer;
 #define TBIB_RESP_JOBS		32
 /* Responder: look again this soon when no rail took a READ response. */
 #define TBIB_RESP_RETRY_NS	(200 * NSEC_PER_USEC)
-/* Header bytes reserved in front of a frame for the link layer. */
-#define TBIB_HEADROOM		(LL_MAX_HEADER + 16)
-/* Largest transport header of a request or response + CRC trailer. */
-#define TBIB_PKT_OVERHEAD	64
 /* UD: the receive buffer starts with room for a GRH (IB). */
 #define TBIB_GRH_LEN		40
 
@@ -330,10 +326,16 @@ void tbib_conn_lost_on_rail(struct tbib_conn *c, u8 slot, u8 why);
 /* Free a held skb (rxwin flush callback); keeps the depth gauge right. */
 void tbib_conn_free_held(void *ctx, void *item);
 
+/* Payload bytes a packet to @peer may carry (tbib_spray_payload). */
+static inline u32 tbib_conn_payload(struct tbib_peer *peer, bool *crc)
+{
+	return tbib_spray_payload(peer, max(tbib_max_payload, 256U), crc);
+}
+
 /* Report what @c has in flight per rail to its peer's scheduler; lock. */
 static inline void tbib_conn_flow_sync(struct tbib_conn *c)
 {
-	tbib_spray_flow_sync(c->dev, &c->flow, c->dlid, c->tt,
+	tbib_spray_flow_sync(&c->dev->bond, &c->flow, c->dlid, c->tt,
 			     c->tt && c->tx_on && !c->sq_err);
 }
 

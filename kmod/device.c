@@ -9,15 +9,28 @@
 #include <linux/slab.h>
 
 #include "kmod/tbib.h"
-#include "netlink/nl.h"
 #include "bond/peer.h"
 #include "rail/rail.h"
 #include "kmod/transport.h"
-#include "rail/hello.h"
 #include "kmod/verbs.h"
 #include "kmod/conn.h"
 
+LIST_HEAD(tbib_devs);
 static u32 tbib_next_dev_id;	/* cfg lock */
+static const struct tbib_dev_notify_ops *tbib_notify;	/* cfg lock */
+
+void tbib_dev_set_notify(const struct tbib_dev_notify_ops *ops)
+{
+	lockdep_assert_held(&tbib_cfg_lock);
+	tbib_notify = ops;
+}
+
+void tbib_dev_event(struct tbib_dev *dev, u8 cmd)
+{
+	lockdep_assert_held(&tbib_cfg_lock);
+	if (tbib_notify)
+		tbib_notify->dev_event(dev, cmd);
+}
 
 u32 tbib_lid_from_guid(u64 guid)
 {
@@ -113,7 +126,7 @@ void tbib_dev_port_event(struct tbib_dev *dev)
 
 	lockdep_assert_held(&tbib_cfg_lock);
 
-	list_for_each_entry(rail, &dev->rails, node) {
+	list_for_each_entry(rail, &dev->bond.rails.list, node) {
 		if (rail->carrier && rail->admin_up)
 			carrier = true;
 		if (rail->oper_state == TBIB_RAIL_STATE_UP) {
@@ -130,7 +143,7 @@ void tbib_dev_port_event(struct tbib_dev *dev)
 	else
 		new.phys_state = IB_PORT_PHYS_STATE_DISABLED;
 	tbib_rate_to_ib(new.rate_mbps, &new.active_speed, &new.active_width);
-	new.lid = dev->lid;
+	new.lid = dev->bond.lid;
 
 	spin_lock_bh(&dev->port_lock);
 	old = dev->port;
@@ -146,60 +159,16 @@ void tbib_dev_port_event(struct tbib_dev *dev)
 		tbib_dev_dispatch(dev, IB_EVENT_LID_CHANGE);
 	if (old.state != new.state || old.lid != new.lid ||
 	    old.rate_mbps != new.rate_mbps)
-		tbib_nl_dev_event(dev, TBIB_CMD_DEV_SET);
-}
-
-void tbib_dev_check_lid_conflict(struct tbib_dev *dev,
-				 struct tbib_peer *quiet)
-{
-	struct tbib_peer *peer, *other;
-	bool conflict = false;
-
-	lockdep_assert_held(&tbib_cfg_lock);
-
-	list_for_each_entry(peer, &dev->peers, node) {
-		bool clash = peer->lid == dev->lid;
-
-		if (clash)
-			conflict = true;
-		list_for_each_entry(other, &dev->peers, node)
-			if (other != peer && other->lid == peer->lid)
-				clash = true;
-		if (clash && !peer->lid_conflict)
-			pr_warn("tbib: %s: peer %016llx uses LID 0x%x, which is %s\n",
-				tbib_dev_name(dev), peer->guid, peer->lid,
-				peer->lid == dev->lid ? "ours" :
-				"also used by another peer");
-		if (clash == peer->lid_conflict)
-			continue;
-		peer->lid_conflict = clash;
-		/* @quiet announces its own change */
-		if (peer != quiet && peer->announced)
-			tbib_nl_peer_event(peer, TBIB_CMD_PEER_SET);
-	}
-	if (conflict == dev->lid_conflict)
-		return;
-	dev->lid_conflict = conflict;
-	if (dev->life == TBIB_DEV_LIVE)
-		tbib_nl_dev_event(dev, TBIB_CMD_DEV_SET);
+		tbib_dev_event(dev, TBIB_CMD_DEV_SET);
 }
 
 int tbib_dev_set_lid(struct tbib_dev *dev, u32 lid)
 {
-	struct tbib_peer *self;
-
 	lockdep_assert_held(&tbib_cfg_lock);
 
-	if (dev->lid == lid)
+	if (dev->bond.lid == lid)
 		return 0;
-	WRITE_ONCE(dev->lid, lid);
-	self = rcu_dereference_protected(dev->self_peer,
-					 lockdep_is_held(&tbib_cfg_lock));
-	if (self)
-		WRITE_ONCE(self->lid, lid);
-	tbib_dev_check_lid_conflict(dev, NULL);
-	/* Tell the peers at once instead of waiting for the next keepalive. */
-	tbib_hello_announce(dev);
+	tbib_bond_set_lid(&dev->bond, lid);
 	tbib_dev_port_event(dev);
 	return 0;
 }
@@ -234,18 +203,66 @@ void tbib_dev_stats_total(struct tbib_dev *dev, u64 *out)
 
 	lockdep_assert_held(&tbib_cfg_lock);
 	tbib_stats_accumulate(&dev->stats, out);
-	list_for_each_entry(rail, &dev->rails, node)
+	list_for_each_entry(rail, &dev->bond.rails.list, node)
 		tbib_stats_accumulate(&rail->stats, out);
-	list_for_each_entry(peer, &dev->peers, node)
+	list_for_each_entry(peer, &dev->bond.peers, node)
 		tbib_stats_accumulate_peer(&peer->stats, out);
 	/* loopback: retransmits, drops... but no link traffic */
-	peer = rcu_dereference_protected(dev->self_peer,
+	peer = rcu_dereference_protected(dev->bond.self_peer,
 					 lockdep_is_held(&tbib_cfg_lock));
 	if (peer)
 		tbib_stats_accumulate_peer(&peer->stats, out);
-	if (dev->loop_rail)
-		tbib_stats_accumulate_peer(&dev->loop_rail->stats, out);
+	if (dev->bond.loop_rail)
+		tbib_stats_accumulate_peer(&dev->bond.loop_rail->stats, out);
 }
+
+/* ---- what the striping core tells the device (bond/bond.h) ---- */
+
+static const char *tbib_dev_bond_name(const struct tbib_bond *b)
+{
+	return tbib_dev_name(tbib_bond_dev(b));
+}
+
+static void tbib_dev_rail_event(struct tbib_rail *rail, u8 cmd)
+{
+	if (tbib_notify)
+		tbib_notify->rail_event(rail, cmd);
+}
+
+static void tbib_dev_peer_event(struct tbib_peer *peer, u8 cmd)
+{
+	if (tbib_notify)
+		tbib_notify->peer_event(peer, cmd);
+}
+
+static void tbib_dev_bond_port_event(struct tbib_bond *b)
+{
+	tbib_dev_port_event(tbib_bond_dev(b));
+}
+
+/* The LID conflict flag moved. */
+static void tbib_dev_bond_event(struct tbib_bond *b)
+{
+	struct tbib_dev *dev = tbib_bond_dev(b);
+
+	if (dev->life == TBIB_DEV_LIVE)
+		tbib_dev_event(dev, TBIB_CMD_DEV_SET);
+}
+
+/*
+ * The one place the core's events fan out: the transport, the port and
+ * the control plane.
+ */
+static const struct tbib_bond_ops tbib_dev_bond_ops = {
+	.name = tbib_dev_bond_name,
+	.rx = tbib_transport_rx,
+	.rail_changed = tbib_transport_rail_changed,
+	.peer_gone = tbib_transport_peer_gone,
+	.rail_event = tbib_dev_rail_event,
+	.peer_event = tbib_dev_peer_event,
+	.port_event = tbib_dev_bond_port_event,
+	.bond_event = tbib_dev_bond_event,
+};
 
 /* The loopback rail and the self peer behind it; cfg lock held. */
 static int tbib_dev_loop_init(struct tbib_dev *dev)
@@ -254,10 +271,10 @@ static int tbib_dev_loop_init(struct tbib_dev *dev)
 	struct tbib_rail *loop;
 
 	lockdep_assert_held(&tbib_cfg_lock);
-	loop = tbib_rail_loop_create(dev);
+	loop = tbib_rail_loop_create(&dev->bond.rails);
 	if (!loop)
 		return -ENOMEM;
-	self = tbib_peer_create_self(dev, loop);
+	self = tbib_peer_create_self(&dev->bond, loop);
 	if (!self) {
 		tbib_rail_loop_destroy(loop);
 		return -ENOMEM;
@@ -267,8 +284,8 @@ static int tbib_dev_loop_init(struct tbib_dev *dev)
 		tbib_rail_loop_destroy(loop);
 		return -ENOMEM;
 	}
-	dev->loop_rail = loop;
-	rcu_assign_pointer(dev->self_peer, self);
+	dev->bond.loop_rail = loop;
+	rcu_assign_pointer(dev->bond.self_peer, self);
 	return 0;
 }
 
@@ -282,11 +299,11 @@ static void tbib_dev_loop_fini(struct tbib_dev *dev)
 	struct tbib_peer *self;
 
 	mutex_lock(&tbib_cfg_lock);
-	self = rcu_dereference_protected(dev->self_peer,
+	self = rcu_dereference_protected(dev->bond.self_peer,
 					 lockdep_is_held(&tbib_cfg_lock));
-	RCU_INIT_POINTER(dev->self_peer, NULL);
-	loop = dev->loop_rail;
-	dev->loop_rail = NULL;		/* tbib_dev_stats_total() */
+	RCU_INIT_POINTER(dev->bond.self_peer, NULL);
+	loop = dev->bond.loop_rail;
+	dev->bond.loop_rail = NULL;		/* tbib_dev_stats_total() */
 	mutex_unlock(&tbib_cfg_lock);
 	synchronize_rcu();
 	tbib_rail_loop_destroy(loop);
@@ -313,16 +330,17 @@ static void tbib_dev_dealloc(struct ib_device *ibdev)
 	was_live = dev->life == TBIB_DEV_LIVE;
 	dev->life = TBIB_DEV_DEAD;	/* no new rails from now on */
 	list_del_init(&dev->node);
+	tbib_bond_fini(&dev->bond);
 	mutex_unlock(&tbib_cfg_lock);
 
 	tbib_dev_loop_fini(dev);
 	tbib_transport_dev_teardown(dev);
-	tbib_rail_del_all(dev);
+	tbib_rail_del_all(&dev->bond.rails);
 
 	mutex_lock(&tbib_cfg_lock);
-	tbib_peer_del_all(dev);
+	tbib_peer_del_all(&dev->bond);
 	if (was_live)
-		tbib_nl_dev_event(dev, TBIB_CMD_DEV_DEL);
+		tbib_dev_event(dev, TBIB_CMD_DEV_DEL);
 	mutex_unlock(&tbib_cfg_lock);
 
 	/* Peers are freed after a grace period; their stats went to ours. */
@@ -339,7 +357,7 @@ static bool tbib_guid_in_use(u64 guid)
 	struct tbib_dev *dev;
 
 	list_for_each_entry(dev, &tbib_devs, node)
-		if (dev->life != TBIB_DEV_DEAD && dev->guid == guid)
+		if (dev->life != TBIB_DEV_DEAD && dev->bond.guid == guid)
 			return true;
 	return false;
 }
@@ -356,14 +374,12 @@ int tbib_dev_new(const struct tbib_dev_params *p, struct tbib_dev **out,
 		return -ENOMEM;
 	}
 	INIT_LIST_HEAD(&dev->node);
-	INIT_LIST_HEAD(&dev->rails);
-	INIT_LIST_HEAD(&dev->peers);
+	INIT_LIST_HEAD(&dev->bond.node);
 	spin_lock_init(&dev->port_lock);
 	tbib_linger_init(&dev->linger);
 	dev->life = TBIB_DEV_NEW;
-	dev->next_rail_id = 1;
-	dev->next_peer_id = 1;
-	dev->generation = get_random_u64();
+	dev->bond.generation = get_random_u64();
+	dev->bond.ops = &tbib_dev_bond_ops;
 	dev->port.state = IB_PORT_DOWN;
 	dev->port.phys_state = IB_PORT_PHYS_STATE_DISABLED;
 	dev->port.active_speed = IB_SPEED_SDR;
@@ -377,20 +393,22 @@ int tbib_dev_new(const struct tbib_dev_params *p, struct tbib_dev **out,
 	}
 
 	mutex_lock(&tbib_cfg_lock);
-	dev->guid = p->guid;
-	if (dev->guid && tbib_guid_in_use(dev->guid)) {
+	dev->bond.guid = p->guid;
+	if (dev->bond.guid && tbib_guid_in_use(dev->bond.guid)) {
 		mutex_unlock(&tbib_cfg_lock);
 		tbib_stats_free(&dev->stats);
 		ib_dealloc_device(&dev->ibdev);
 		NL_SET_ERR_MSG(extack, "another tbib device has this GUID");
 		return -EEXIST;
 	}
-	while (!dev->guid || tbib_guid_in_use(dev->guid))
-		dev->guid = tbib_random_guid();
-	dev->lid = p->lid ? p->lid : tbib_lid_from_guid(dev->guid);
-	dev->port.lid = dev->lid;
+	while (!dev->bond.guid || tbib_guid_in_use(dev->bond.guid))
+		dev->bond.guid = tbib_random_guid();
+	dev->bond.lid = p->lid ? p->lid : tbib_lid_from_guid(dev->bond.guid);
+	dev->port.lid = dev->bond.lid;
+	tbib_bond_init(&dev->bond, &dev->stats);
 	ret = tbib_dev_loop_init(dev);
 	if (ret) {
+		tbib_bond_fini(&dev->bond);
 		mutex_unlock(&tbib_cfg_lock);
 		tbib_stats_free(&dev->stats);
 		ib_dealloc_device(&dev->ibdev);
@@ -404,7 +422,7 @@ int tbib_dev_new(const struct tbib_dev_params *p, struct tbib_dev **out,
 	dev->ibdev.node_type = RDMA_NODE_IB_CA;
 	dev->ibdev.phys_port_cnt = 1;
 	dev->ibdev.num_comp_vectors = num_possible_cpus();
-	dev->ibdev.node_guid = cpu_to_be64(dev->guid);
+	dev->ibdev.node_guid = cpu_to_be64(dev->bond.guid);
 	strscpy(dev->ibdev.node_desc, "tbib", sizeof(dev->ibdev.node_desc));
 
 	/* Verbs first: ib_set_device_ops() keeps the first op it sees. */
@@ -431,7 +449,7 @@ int tbib_dev_new(const struct tbib_dev_params *p, struct tbib_dev **out,
 	mutex_lock(&tbib_cfg_lock);
 	if (dev->life == TBIB_DEV_NEW) {
 		dev->life = TBIB_DEV_LIVE;
-		tbib_nl_dev_event(dev, TBIB_CMD_DEV_NEW);
+		tbib_dev_event(dev, TBIB_CMD_DEV_NEW);
 		ret = 0;
 	} else {
 		/* Unregistered already (rdma link delete raced with us). */

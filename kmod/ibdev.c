@@ -53,7 +53,7 @@ static int tbib_query_gid(struct ib_device *ibdev, u32 port_num, int index,
 		return -EINVAL;
 	/* Link-local GID: fe80::/64 + node GUID. */
 	gid->global.subnet_prefix = cpu_to_be64(0xfe80000000000000ULL);
-	gid->global.interface_id = cpu_to_be64(dev->guid);
+	gid->global.interface_id = cpu_to_be64(dev->bond.guid);
 	return 0;
 }
 

@@ -14,7 +14,7 @@
 #include "kmod/conn.h"
 #include "kmod/linger.h"
 #include "bond/psn.h"
-#include "kmod/stats.h"
+#include "rail/stats.h"
 
 void tbib_linger_init(struct tbib_linger *l)
 {
@@ -40,7 +40,7 @@ void tbib_linger_note(struct tbib_conn *c)
 	 */
 	if (c->ack_pending && !c->rnr_hold && !c->rx_err) {
 		rcu_read_lock();
-		tbib_ack_send(c, tbib_spray_peer(c->dev, c->dlid),
+		tbib_ack_send(c, tbib_spray_peer(&c->dev->bond, c->dlid),
 			      tbib_aeth_ack(0));
 		rcu_read_unlock();
 	}
@@ -82,7 +82,7 @@ bool tbib_linger_rx(struct tbib_dev *dev, struct tbib_peer *peer,
 	s32 behind;
 	int i;
 
-	if (p->bth.dlid != READ_ONCE(dev->lid) ||
+	if (p->bth.dlid != READ_ONCE(dev->bond.lid) ||
 	    !op || !(op->flags & TBIB_OPF_REQ) ||
 	    p->bth.opcode == TBIB_OP_UD_SEND_ONLY ||
 	    p->bth.opcode == TBIB_OP_UD_SEND_ONLY_IMM)
@@ -109,7 +109,7 @@ bool tbib_linger_rx(struct tbib_dev *dev, struct tbib_peer *peer,
 	memset(&a, 0, sizeof(a));
 	a.bth.opcode = TBIB_OP_ACK;
 	a.bth.dlid = found.dlid;
-	a.bth.slid = READ_ONCE(dev->lid);
+	a.bth.slid = READ_ONCE(dev->bond.lid);
 	a.bth.dqpn = found.dqpn;
 	a.bth.sqpn = found.qpn;
 	a.bth.gen = found.gen;

@@ -34,7 +34,7 @@ static int tbib_link_newlink(const char *ibdev_name, struct net_device *ndev)
 	mutex_lock(&tbib_cfg_lock);
 	/* Look it up again: it may have been deleted meanwhile. */
 	dev = tbib_dev_find_name(ibdev_name);
-	ret = dev ? tbib_rail_netdev_add(dev, &rp, &rail, NULL) : -ENODEV;
+	ret = dev ? tbib_rail_netdev_add(&dev->bond.rails, &rp, &rail, NULL) : -ENODEV;
 	if (ret && dev && !ib_device_try_get(&dev->ibdev))
 		dev = NULL;
 	mutex_unlock(&tbib_cfg_lock);

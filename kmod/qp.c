@@ -11,6 +11,7 @@
 #include "kmod/ah.h"
 #include "kmod/mmap.h"
 #include "kmod/qp.h"
+#include "kmod/transport.h"
 #include "kmod/verbs.h"
 
 /*
@@ -133,7 +134,7 @@ static void tbib_qp_err_work(struct work_struct *work)
 	mutex_lock(&qp->mutex);
 	state = tbib_qp_state(qp);
 	if (state == IB_QPS_ERR || state == IB_QPS_SQE) {
-		tbib_tp()->qp_error(qp);
+		tbib_transport_qp_error(qp);
 		tbib_qp_flush(qp, state == IB_QPS_SQE);
 	}
 	mutex_unlock(&qp->mutex);
@@ -141,7 +142,7 @@ static void tbib_qp_err_work(struct work_struct *work)
 
 void tbib_qp_kick(struct tbib_qp *qp)
 {
-	tbib_tp()->sq_kick(qp);
+	tbib_transport_sq_kick(qp);
 }
 
 /* ---- create / destroy ----------------------------------------------------- */
@@ -300,7 +301,7 @@ int tbib_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *init,
 		goto fail_queues;
 	ibqp->qp_num = qpn;
 
-	err = tbib_tp()->qp_create(qp);
+	err = tbib_transport_qp_create(qp);
 	if (err)
 		goto fail_qpn;
 	if (udata) {
@@ -315,7 +316,7 @@ int tbib_create_qp(struct ib_qp *ibqp, struct ib_qp_init_attr *init,
 	return 0;
 
 fail_tp:
-	tbib_tp()->qp_destroy(qp);
+	tbib_transport_qp_destroy(qp);
 fail_qpn:
 	xa_erase(&tbib_qps, qpn);
 fail_queues:
@@ -346,7 +347,7 @@ int tbib_destroy_qp(struct ib_qp *ibqp, struct ib_udata *udata)
 	wait_for_completion(&qp->released);
 
 	mutex_lock(&qp->mutex);
-	tbib_tp()->qp_destroy(qp);
+	tbib_transport_qp_destroy(qp);
 	mutex_unlock(&qp->mutex);
 
 	tbib_qp_free_queues(qp);
@@ -469,21 +470,21 @@ int tbib_modify_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr, int mask,
 	 * error is flushed first, as the work would have done.
 	 */
 	if (cur == IB_QPS_SQE && next == IB_QPS_RTS && !qp->sq_flushed) {
-		tbib_tp()->qp_error(qp);
+		tbib_transport_qp_error(qp);
 		tbib_qp_flush(qp, true);
 	}
 
 	qp->attr = na;
 	tbib_qp_set_state(qp, next);
 
-	tbib_tp()->qp_modify(qp, cur, mask);
+	tbib_transport_qp_modify(qp, cur, mask);
 
 	if (next == IB_QPS_RESET && cur != IB_QPS_RESET) {
 		/* the transport let go in qp_modify: drop every WQE */
 		tbib_sq_reset(qp);
 		tbib_rq_reset(qp);
 	} else if (next == IB_QPS_ERR && cur != IB_QPS_ERR) {
-		tbib_tp()->qp_error(qp);
+		tbib_transport_qp_error(qp);
 		tbib_qp_flush(qp, false);
 	} else if (next == IB_QPS_SQD && cur != IB_QPS_SQD &&
 		   qp->attr.sq_draining_notify && tbib_sq_idle(qp)) {

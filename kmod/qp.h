@@ -74,8 +74,9 @@
  *   tbib_qp_put()       RCU lookup, any context.  destroy_qp waits until
  *                       every reference is dropped: hold them briefly.
  *
- * Hooks the transport registers (struct tbib_transport_ops, verbs.h):
- *   qp_create / qp_destroy / qp_modify / qp_error / sq_kick.
+ * Transport hooks the verbs call (kmod/transport.h):
+ *   tbib_transport_qp_create / _qp_destroy / _qp_modify / _qp_error /
+ *   _sq_kick.
  *
  * ---------------------------------------------------------------------
  * Locking (outer to inner):

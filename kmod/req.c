@@ -644,7 +644,7 @@ unsigned int tbib_req_tx(struct tbib_conn *c, struct tbib_peer *peer,
 	if (c->tt && !c->rnr_wait)
 		n = tbib_req_retransmit(c, peer, budget, false);
 	if (peer)
-		maxpay = tbib_spray_payload(peer, &crc);
+		maxpay = tbib_conn_payload(peer, &crc);
 
 	while (n < budget && !c->rnr_wait) {
 		if (c->r_build == c->r_tail && !tbib_req_take(c))
@@ -667,8 +667,8 @@ unsigned int tbib_req_tx(struct tbib_conn *c, struct tbib_peer *peer,
 
 		to = peer;
 		if (c->type == IB_QPT_UD) {
-			to = tbib_spray_peer(c->dev, e->w->wr.ud.av.dlid);
-			maxpay = to ? tbib_spray_payload(to, &crc) : 0;
+			to = tbib_spray_peer(&c->dev->bond, e->w->wr.ud.av.dlid);
+			maxpay = to ? tbib_conn_payload(to, &crc) : 0;
 			if (maxpay && e->w->length > maxpay) {
 				tbib_req_fail(c, e, IB_WC_LOC_LEN_ERR);
 				continue;

@@ -868,7 +868,7 @@ unsigned int tbib_resp_tx(struct tbib_conn *c, struct tbib_peer *peer,
 
 	if (!c->rx_on || c->rx_err || !peer)
 		return 0;
-	maxpay = tbib_spray_payload(peer, &crc);
+	maxpay = tbib_conn_payload(peer, &crc);
 	if (!maxpay)
 		return 0;
 	while (n < budget && c->job_head != c->job_tail) {

@@ -4,6 +4,7 @@
  *
  * Objects
  *   struct tbib_dev   one logical HCA, embeds the struct ib_device "tbibN"
+ *   struct tbib_bond  its striping core: identity, rails, peers (bond/bond.h)
  *   struct tbib_rail  one link of a device (rail/rail.h)
  *   struct tbib_peer  one remote HCA reached through rails (bond/peer.h)
  *
@@ -16,8 +17,11 @@
  *   ib_unregister_device*(), while holding tbib_cfg_lock (ib_core calls
  *   back into ops.dealloc_driver, which takes it).
  *
+ *   tbib_cfg_lock is defined in the bottom layer (rail/rail.h), since
+ *   every layer takes it.
+ *
  *   The data path (transmit, softirq receive) takes no mutex: it reads
- *   dev->rails, dev->peers, rail->peer and peer->rails under
+ *   the bond's rails and peers, rail->peer and peer->rails under
  *   rcu_read_lock().  Writers publish with the RCU list/pointer helpers
  *   under tbib_cfg_lock and free after a grace period.
  *
@@ -50,7 +54,8 @@
 #include <rdma/ib_verbs.h>
 
 #include "netlink/uapi/tbib.h"
-#include "kmod/stats.h"
+#include "rail/stats.h"
+#include "bond/bond.h"
 #include "kmod/linger.h"
 
 /* Version of the rxe user ABI (the stock librxe speaks version 2). */
@@ -63,8 +68,6 @@
 /* Unicast LID range. */
 #define TBIB_LID_MIN		0x0001
 #define TBIB_LID_MAX		0xbfff
-/* Rate assumed for links that do not report a speed (veth, virtio). */
-#define TBIB_RAIL_RATE_DEFAULT	10000	/* Mbit/s */
 
 struct tbib_rail;
 struct tbib_peer;
@@ -92,29 +95,14 @@ struct tbib_dev {
 	u32 id;				/* creation order; dump cursor */
 	enum tbib_dev_life life;	/* cfg lock */
 
-	u64 guid;			/* node GUID, host order, immutable */
-	u64 generation;			/* boot nonce sent in HELLO, immutable */
-	u32 lid;			/* cfg lock; data path: READ_ONCE */
-	bool lid_conflict;		/* a peer uses our LID (cfg lock) */
-
-	struct list_head rails;		/* struct tbib_rail; RCU + cfg lock */
-	u32 num_rails;
-	u32 next_rail_id;
-	struct list_head peers;		/* struct tbib_peer; RCU + cfg lock */
-	u32 num_peers;
-	u32 next_peer_id;
+	/* identity (guid, generation, lid), rails and peers */
+	struct tbib_bond bond;
 
 	spinlock_t port_lock;		/* guards port */
 	struct tbib_port port;
 
-	/* loopback (rail/loop.c): frames to our own LID come back */
-	struct tbib_rail *loop_rail;
-	struct tbib_peer __rcu *self_peer;
-
 	struct tbib_stats stats;	/* own + folded from dead rails/peers */
 	struct tbib_linger linger;	/* stopped RC responders (linger.h) */
-
-	void *transport;		/* owned by the verbs/transport code */
 };
 
 /* User context: the rxe ABI carries no driver data in GET_CONTEXT. */
@@ -132,9 +120,34 @@ static inline const char *tbib_dev_name(const struct tbib_dev *dev)
 	return dev_name(&dev->ibdev.dev);
 }
 
-/* main.c */
-extern struct mutex tbib_cfg_lock;
+static inline struct tbib_dev *tbib_bond_dev(const struct tbib_bond *b)
+{
+	return container_of(b, struct tbib_dev, bond);
+}
+
+static inline struct tbib_dev *tbib_rail_dev(const struct tbib_rail *rail)
+{
+	return tbib_bond_dev(tbib_rail_bond(rail));
+}
+
+/*
+ * What the control plane hears of (netlink/netlink.c registers it at
+ * module init, before any device exists): every change of a device, a
+ * rail or a peer (cmd: TBIB_CMD_DEV_NEW/DEL/SET, RAIL_ADD/DEL/SET,
+ * PEER_NEW/DEL/SET).  cfg lock held, process context.
+ */
+struct tbib_dev_notify_ops {
+	void (*dev_event)(struct tbib_dev *dev, u8 cmd);
+	void (*rail_event)(struct tbib_rail *rail, u8 cmd);
+	void (*peer_event)(struct tbib_peer *peer, u8 cmd);
+};
+
+/* device.c */
 extern struct list_head tbib_devs;	/* struct tbib_dev, cfg lock */
+/* Sets (or with NULL clears) the listener; cfg lock held. */
+void tbib_dev_set_notify(const struct tbib_dev_notify_ops *ops);
+/* Tells the listener of a device change (cfg lock). */
+void tbib_dev_event(struct tbib_dev *dev, u8 cmd);
 
 /* device.c */
 struct tbib_dev_params {
@@ -169,13 +182,6 @@ void tbib_dev_stats_total(struct tbib_dev *dev, u64 *out);
  * DEV_SET event when something changed.  cfg lock held.
  */
 void tbib_dev_port_event(struct tbib_dev *dev);
-/*
- * Rechecks whether a peer uses our LID or another peer's; a peer whose flag
- * flips is announced (PEER_SET), but for @quiet, which its caller announces.
- * cfg lock held.
- */
-void tbib_dev_check_lid_conflict(struct tbib_dev *dev,
-				 struct tbib_peer *quiet);
 u32 tbib_lid_from_guid(u64 guid);
 
 /* ibdev.c */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The reliable transport: its hooks into the verbs layer (struct
- * tbib_transport_ops), the rails and the peers; the receive demux; the
+ * The reliable transport: what the verbs layer calls (kmod/qp.h), what
+ * the rails and peers tell it; the receive demux; the
  * per-QP transmit work; module parameters.  The parts and the locking
  * are described in kmod/conn.h.
  *
@@ -27,6 +27,7 @@
 #include "bond/peer.h"
 #include "rail/rail.h"
 #include "kmod/transport.h"
+#include "bond/trace.h"
 #include "kmod/trace.h"
 
 unsigned int tbib_max_payload = TBIB_WIRE_MAX_PAYLOAD;
@@ -86,7 +87,7 @@ bool tbib_conn_tx(struct tbib_conn *c, unsigned int budget)
 	budget = max(budget, 1U);
 	rcu_read_lock();
 	if (c->type != IB_QPT_UD)
-		peer = tbib_spray_peer(c->dev, c->dlid);
+		peer = tbib_spray_peer(&c->dev->bond, c->dlid);
 	n = tbib_resp_tx(c, peer, budget);
 	if (n < budget)
 		n += tbib_req_tx(c, peer, budget - n);
@@ -111,7 +112,7 @@ static void tbib_conn_work(struct work_struct *work)
 
 /* ---- verbs hooks ---------------------------------------------------------- */
 
-static int tbib_tp_qp_create(struct tbib_qp *qp)
+int tbib_transport_qp_create(struct tbib_qp *qp)
 {
 	struct tbib_conn *c = tbib_conn_alloc(qp);
 
@@ -125,7 +126,7 @@ static int tbib_tp_qp_create(struct tbib_qp *qp)
 	return 0;
 }
 
-static void tbib_tp_qp_destroy(struct tbib_qp *qp)
+void tbib_transport_qp_destroy(struct tbib_qp *qp)
 {
 	struct tbib_conn *c = qp->tp;
 
@@ -159,7 +160,7 @@ static void tbib_tp_copy_attrs(struct tbib_conn *c, const struct tbib_qp_attrs *
 	}
 }
 
-static void tbib_tp_qp_modify(struct tbib_qp *qp, enum ib_qp_state old,
+void tbib_transport_qp_modify(struct tbib_qp *qp, enum ib_qp_state old,
 			      int mask)
 {
 	enum ib_qp_state state = tbib_qp_state(qp);
@@ -198,7 +199,7 @@ static void tbib_tp_qp_modify(struct tbib_qp *qp, enum ib_qp_state old,
 	spin_unlock_bh(&c->lock);
 }
 
-static void tbib_tp_qp_error(struct tbib_qp *qp)
+void tbib_transport_qp_error(struct tbib_qp *qp)
 {
 	struct tbib_conn *c = qp->tp;
 	bool sqe = tbib_qp_state(qp) == IB_QPS_SQE;
@@ -216,7 +217,7 @@ static void tbib_tp_qp_error(struct tbib_qp *qp)
  * runs right here, which saves a context switch per message; from atomic
  * context with interrupts off it is left to the work.
  */
-static void tbib_tp_sq_kick(struct tbib_qp *qp)
+void tbib_transport_sq_kick(struct tbib_qp *qp)
 {
 	struct tbib_conn *c = qp->tp;
 	bool more;
@@ -233,14 +234,6 @@ static void tbib_tp_sq_kick(struct tbib_qp *qp)
 	if (more)
 		tbib_conn_kick(c);
 }
-
-static const struct tbib_transport_ops tbib_tp_ops = {
-	.qp_create	= tbib_tp_qp_create,
-	.qp_destroy	= tbib_tp_qp_destroy,
-	.qp_modify	= tbib_tp_qp_modify,
-	.qp_error	= tbib_tp_qp_error,
-	.sq_kick	= tbib_tp_sq_kick,
-};
 
 /* ---- receive -------------------------------------------------------------- */
 
@@ -280,7 +273,7 @@ static int tbib_rx_check(struct tbib_rail *rail, struct tbib_peer *peer,
 void tbib_transport_rx(struct tbib_rail *rail, struct sk_buff *skb)
 {
 	struct tbib_peer *peer = rcu_dereference(rail->peer);
-	struct tbib_dev *dev = rail->dev;
+	struct tbib_dev *dev = tbib_rail_dev(rail);
 	const struct tbib_op_info *op;
 	struct tbib_conn *c;
 	struct tbib_qp *qp;
@@ -300,7 +293,7 @@ void tbib_transport_rx(struct tbib_rail *rail, struct sk_buff *skb)
 		goto drop;
 	}
 	trace_tbib_rx(rail, skb);
-	if (unlikely(p.bth.dlid != READ_ONCE(dev->lid)))
+	if (unlikely(p.bth.dlid != READ_ONCE(dev->bond.lid)))
 		goto no_qp;
 	qp = tbib_qp_get(&dev->ibdev, p.bth.dqpn);
 	if (unlikely(!qp))
@@ -380,11 +373,11 @@ void tbib_transport_rail_changed(struct tbib_rail *rail)
 	list_for_each_entry(c, &tbib_conns, node) {
 		bool kick = false;
 
-		if (c->dev != rail->dev)
+		if (c->dev != tbib_rail_dev(rail))
 			continue;
 		spin_lock_bh(&c->lock);
 		/* loopback QPs use the device's own rail, not this one */
-		if (c->dlid == READ_ONCE(rail->dev->lid)) {
+		if (c->dlid == READ_ONCE(tbib_rail_bond(rail)->lid)) {
 			spin_unlock_bh(&c->lock);
 			continue;
 		}
@@ -404,7 +397,7 @@ void tbib_transport_rail_changed(struct tbib_rail *rail)
 	mutex_unlock(&tbib_conns_lock);
 	/* a dead rail's slot is free again, now that nothing refers to it */
 	if (rail->dead)
-		WRITE_ONCE(rail->transport, NULL);
+		tbib_spray_slot_release(rail);
 }
 
 void tbib_transport_peer_gone(struct tbib_peer *peer)
@@ -479,7 +472,6 @@ int tbib_transport_init(void)
 	tbib_tx_wq = alloc_workqueue("tbib_tx", WQ_PERCPU, 0);
 	if (!tbib_tx_wq)
 		return -ENOMEM;
-	tbib_transport_register(&tbib_tp_ops);
 	tbib_debugfs = debugfs_create_dir("tbib", NULL);
 	debugfs_create_file("conns", 0400, tbib_debugfs, NULL,
 			    &tbib_conns_fops);
@@ -491,6 +483,5 @@ int tbib_transport_init(void)
 void tbib_transport_exit(void)
 {
 	debugfs_remove_recursive(tbib_debugfs);
-	tbib_transport_register(NULL);
 	destroy_workqueue(tbib_tx_wq);
 }

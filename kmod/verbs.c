@@ -34,60 +34,6 @@ void tbib_res_put(enum tbib_res res)
 	atomic_dec(&tbib_res_used[res]);
 }
 
-/* ---- transport hooks --------------------------------------------------------- */
-
-static int tbib_null_qp_create(struct tbib_qp *qp)
-{
-	return 0;
-}
-
-static void tbib_null_qp(struct tbib_qp *qp)
-{
-}
-
-static void tbib_null_qp_modify(struct tbib_qp *qp, enum ib_qp_state old_state,
-				int mask)
-{
-}
-
-/*
- * No transport: nothing is sent.  Valid WQEs are taken and simply stay
- * outstanding until the QP is flushed; an invalid one that reaches the
- * head of the send queue completes with its error and fails the QP.
- */
-static void tbib_null_sq_kick(struct tbib_qp *qp)
-{
-	struct tbib_send_wqe *w;
-
-	while ((w = tbib_sq_next(qp))) {
-		if (w->status == IB_WC_SUCCESS)
-			continue;
-		if (tbib_sq_peek_done(qp) == w)
-			tbib_sq_fail(qp);
-		break;
-	}
-}
-
-static const struct tbib_transport_ops tbib_null_transport = {
-	.qp_create	= tbib_null_qp_create,
-	.qp_destroy	= tbib_null_qp,
-	.qp_modify	= tbib_null_qp_modify,
-	.qp_error	= tbib_null_qp,
-	.sq_kick	= tbib_null_sq_kick,
-};
-
-static const struct tbib_transport_ops *tbib_transport = &tbib_null_transport;
-
-void tbib_transport_register(const struct tbib_transport_ops *ops)
-{
-	WRITE_ONCE(tbib_transport, ops ? ops : &tbib_null_transport);
-}
-
-const struct tbib_transport_ops *tbib_tp(void)
-{
-	return READ_ONCE(tbib_transport);
-}
-
 /* ---- device ---------------------------------------------------------------- */
 
 static int tbib_verbs_query_device(struct ib_device *ibdev,
@@ -102,7 +48,7 @@ static int tbib_verbs_query_device(struct ib_device *ibdev,
 
 	memset(attr, 0, sizeof(*attr));
 	attr->fw_ver = TBIB_FW_VERSION_NUM;
-	attr->sys_image_guid = cpu_to_be64(dev->guid);
+	attr->sys_image_guid = cpu_to_be64(dev->bond.guid);
 	attr->vendor_id = TBIB_VENDOR_ID;
 	attr->vendor_part_id = TBIB_VENDOR_PART_ID;
 	attr->max_mr_size = TBIB_MAX_MR_SIZE;

@@ -14,11 +14,11 @@
  *   wqe.c      kernel WQE forms, copying/validating user ring entries
  *   queue.c    rings in the rxe user ABI layout
  *   mmap.c     mapping rings into processes
- *   verbs.c    the ib_device_ops table, device limits, transport hooks
+ *   verbs.c    the ib_device_ops table, device limits
  *
  * The transport includes this header and uses the APIs of qp.h (send and
  * receive queues, errors, QP lookup), cq.h (tbib_cq_post), mr.h / sgl.h
- * (memory) and registers its hooks with tbib_transport_register().
+ * (memory); the verbs call the transport's QP hooks (kmod/transport.h).
  */
 #ifndef TBIB_VERBS_H
 #define TBIB_VERBS_H
@@ -73,48 +73,5 @@ enum tbib_res {
 
 bool tbib_res_get(enum tbib_res res);
 void tbib_res_put(enum tbib_res res);
-
-/* ---- transport hooks ---------------------------------------------------- */
-
-/**
- * struct tbib_transport_ops - what the transport provides to the verbs layer
- * @qp_create: a QP was built (rings exist, number assigned, not yet
- *	findable by tbib_qp_get()); set up qp->tp.  Process context, may
- *	sleep.  A negative errno fails create_qp.
- * @qp_destroy: the QP goes away: it is no longer findable, no lookup
- *	reference is left, and no data-path error can be raised any more.
- *	Stop timers and work, free qp->tp; after return the transport must
- *	not touch the QP.  Process context, qp->mutex held.
- * @qp_modify: modify_qp changed the QP (qp->state and qp->attr are the
- *	new ones; @old_state is the previous state, @mask the attribute
- *	mask).  For RESET the rings are emptied right after this returns:
- *	let go of every WQE.  For ERROR, @qp_error follows.  Process
- *	context, qp->mutex held.
- * @qp_error: the QP is in ERROR (or SQE for a UC/UD send error) and is
- *	about to be flushed: stop using its WQEs (of the SQ only, for SQE)
- *	before returning.  Process context, qp->mutex held.
- * @sq_kick: send WQEs may be available (doorbell, post_send, move to
- *	RTS): schedule the requester, which pulls them with tbib_sq_next().
- *	Any context (kernel ib_post_send() may run in atomic context), no
- *	verbs lock held.
- */
-struct tbib_transport_ops {
-	int (*qp_create)(struct tbib_qp *qp);
-	void (*qp_destroy)(struct tbib_qp *qp);
-	void (*qp_modify)(struct tbib_qp *qp, enum ib_qp_state old_state,
-			  int mask);
-	void (*qp_error)(struct tbib_qp *qp);
-	void (*sq_kick)(struct tbib_qp *qp);
-};
-
-/*
- * Install the transport (module init, before any tbib device exists) or
- * go back to the built-in null transport with NULL (module exit, after
- * the devices are gone).  The null transport moves no data: send WQEs
- * wait until the QP is flushed; an invalid WQE at the head of the SQ
- * completes with its error and fails the QP, as a real HCA would.
- */
-void tbib_transport_register(const struct tbib_transport_ops *ops);
-const struct tbib_transport_ops *tbib_tp(void);
 
 #endif /* TBIB_VERBS_H */

@@ -23,7 +23,8 @@
 
 #include "kmod/tbib.h"
 #include "netlink/nl.h"
-#include "rail/hello.h"
+#include "bond/hello.h"
+#include "bond/bind.h"
 #include "bond/peer.h"
 #include "rail/rail.h"
 
@@ -151,17 +152,17 @@ static int tbib_nl_fill_dev(struct sk_buff *msg, struct tbib_dev *dev,
 
 	if (nla_put_string(msg, TBIB_A_DEV_NAME, tbib_dev_name(dev)) ||
 	    nla_put_u32(msg, TBIB_A_DEV_INDEX, dev->ibdev.index) ||
-	    nla_put_u64_64bit(msg, TBIB_A_DEV_GUID, dev->guid,
+	    nla_put_u64_64bit(msg, TBIB_A_DEV_GUID, dev->bond.guid,
 			      TBIB_A_DEV_PAD) ||
-	    nla_put_u32(msg, TBIB_A_DEV_LID, dev->lid) ||
+	    nla_put_u32(msg, TBIB_A_DEV_LID, dev->bond.lid) ||
 	    nla_put_u8(msg, TBIB_A_DEV_STATE,
 		       port.state == IB_PORT_ACTIVE ? TBIB_DEV_STATE_ACTIVE :
 						      TBIB_DEV_STATE_DOWN) ||
 	    nla_put_u64_64bit(msg, TBIB_A_DEV_RATE, port.rate_mbps,
 			      TBIB_A_DEV_PAD) ||
-	    nla_put_u32(msg, TBIB_A_DEV_NUM_RAILS, dev->num_rails) ||
-	    nla_put_u32(msg, TBIB_A_DEV_NUM_PEERS, dev->num_peers) ||
-	    nla_put_u8(msg, TBIB_A_DEV_LID_CONFLICT, dev->lid_conflict) ||
+	    nla_put_u32(msg, TBIB_A_DEV_NUM_RAILS, dev->bond.rails.num) ||
+	    nla_put_u32(msg, TBIB_A_DEV_NUM_PEERS, dev->bond.num_peers) ||
+	    nla_put_u8(msg, TBIB_A_DEV_LID_CONFLICT, dev->bond.lid_conflict) ||
 	    tbib_nl_put_stats(msg, TBIB_A_DEV_STATS, stats))
 		goto cancel;
 	genlmsg_end(msg, hdr);
@@ -185,7 +186,7 @@ static int tbib_nl_fill_rail(struct sk_buff *msg, struct tbib_rail *rail,
 
 	tbib_stats_accumulate(&rail->stats, stats);
 	if (nla_put_string(msg, TBIB_A_RAIL_DEV_NAME,
-			   tbib_dev_name(rail->dev)) ||
+			   tbib_dev_name(tbib_rail_dev(rail))) ||
 	    nla_put_u32(msg, TBIB_A_RAIL_ID, rail->id) ||
 	    nla_put_u32(msg, TBIB_A_RAIL_TYPE, rail->ops->type) ||
 	    rail->ops->fill_info(rail, msg) ||
@@ -239,7 +240,7 @@ static int tbib_nl_fill_peer(struct sk_buff *msg, struct tbib_peer *peer,
 	rails = rcu_dereference_protected(peer->rails,
 					  lockdep_is_held(&tbib_cfg_lock));
 	if (nla_put_string(msg, TBIB_A_PEER_DEV_NAME,
-			   tbib_dev_name(peer->dev)) ||
+			   tbib_dev_name(tbib_bond_dev(peer->bond))) ||
 	    nla_put_u64_64bit(msg, TBIB_A_PEER_GUID, peer->guid,
 			      TBIB_A_PEER_PAD) ||
 	    nla_put_u32(msg, TBIB_A_PEER_LID, peer->lid) ||
@@ -392,7 +393,7 @@ static struct tbib_rail *tbib_nl_rail(struct tbib_dev *dev,
 	struct tbib_rail *rail;
 
 	if (attrs[TBIB_A_RAIL_ID]) {
-		rail = tbib_rail_find(dev, nla_get_u32(attrs[TBIB_A_RAIL_ID]));
+		rail = tbib_rail_find(&dev->bond.rails, nla_get_u32(attrs[TBIB_A_RAIL_ID]));
 		if (!rail) {
 			NL_SET_ERR_MSG_ATTR(extack, attrs[TBIB_A_RAIL_ID],
 					    "no such rail on this device");
@@ -414,7 +415,7 @@ static struct tbib_rail *tbib_nl_rail(struct tbib_dev *dev,
 			dev_put(ndev);
 		}
 		rail = ifindex ? tbib_rail_netdev_find_ifindex(ifindex) : NULL;
-		if (!rail || rail->dev != dev) {
+		if (!rail || tbib_rail_dev(rail) != dev) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "no rail on this network device");
 			return ERR_PTR(-ENODEV);
@@ -656,7 +657,7 @@ static int tbib_nl_rail_add(struct sk_buff *skb, struct genl_info *info)
 		ret = PTR_ERR(dev);
 		goto unlock;
 	}
-	ret = tbib_rail_netdev_add(dev, &p, &rail, info->extack);
+	ret = tbib_rail_netdev_add(&dev->bond.rails, &p, &rail, info->extack);
 	if (ret)
 		goto unlock;
 	if (tbib_nl_fill_rail(msg, rail, info->snd_portid, info->snd_seq, 0,
@@ -850,7 +851,7 @@ static int tbib_nl_rail_dump_dev(struct sk_buff *skb,
 	struct tbib_rail *rail;
 	int ret;
 
-	list_for_each_entry(rail, &dev->rails, node) {
+	list_for_each_entry(rail, &dev->bond.rails.list, node) {
 		if (rail->id <= cb->args[1])
 			continue;
 		ret = tbib_nl_fill_rail(skb, rail, NETLINK_CB(cb->skb).portid,
@@ -899,13 +900,13 @@ static int tbib_nl_peer_get_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	if (attrs[TBIB_A_PEER_GUID]) {
-		peer = tbib_peer_find_guid(dev,
+		peer = tbib_peer_find_guid(&dev->bond,
 				nla_get_u64(attrs[TBIB_A_PEER_GUID]));
 	} else {
 		u32 lid = nla_get_u32(attrs[TBIB_A_PEER_LID]);
 
 		rcu_read_lock();
-		peer = tbib_peer_find_lid_rcu(dev, lid);
+		peer = tbib_peer_find_lid_rcu(&dev->bond, lid);
 		rcu_read_unlock();	/* the cfg lock keeps it alive */
 	}
 	if (!peer)
@@ -931,7 +932,7 @@ static int tbib_nl_peer_dump_dev(struct sk_buff *skb,
 	struct tbib_peer *peer;
 	int ret;
 
-	list_for_each_entry(peer, &dev->peers, node) {
+	list_for_each_entry(peer, &dev->bond.peers, node) {
 		if (peer->id <= cb->args[1])
 			continue;
 		ret = tbib_nl_fill_peer(skb, peer, NETLINK_CB(cb->skb).portid,
@@ -1038,12 +1039,30 @@ static struct genl_family tbib_genl_family = {
 	/* .resv_start_op = 0: strict validation for every command */
 };
 
+/* What devices, rails and peers announce through kmod/device.c. */
+static const struct tbib_dev_notify_ops tbib_nl_notify = {
+	.dev_event = tbib_nl_dev_event,
+	.rail_event = tbib_nl_rail_event,
+	.peer_event = tbib_nl_peer_event,
+};
+
 int tbib_nl_init(void)
 {
-	return genl_register_family(&tbib_genl_family);
+	int ret;
+
+	ret = genl_register_family(&tbib_genl_family);
+	if (ret)
+		return ret;
+	mutex_lock(&tbib_cfg_lock);
+	tbib_dev_set_notify(&tbib_nl_notify);
+	mutex_unlock(&tbib_cfg_lock);
+	return 0;
 }
 
 void tbib_nl_exit(void)
 {
+	mutex_lock(&tbib_cfg_lock);
+	tbib_dev_set_notify(NULL);
+	mutex_unlock(&tbib_cfg_lock);
 	genl_unregister_family(&tbib_genl_family);
 }

@@ -104,14 +104,14 @@ static const struct tbib_rail_ops tbib_loop_rail_ops = {
 	.link_name = tbib_loop_link_name,
 };
 
-struct tbib_rail *tbib_rail_loop_create(struct tbib_dev *dev)
+struct tbib_rail *tbib_rail_loop_create(struct tbib_rail_set *set)
 {
 	struct tbib_loop_rail *lr;
 
 	lr = kzalloc(sizeof(*lr), GFP_KERNEL);
 	if (!lr)
 		return NULL;
-	if (tbib_rail_init(&lr->rail, dev, &tbib_loop_rail_ops)) {
+	if (tbib_rail_init(&lr->rail, set, &tbib_loop_rail_ops)) {
 		kfree(lr);
 		return NULL;
 	}
@@ -139,7 +139,7 @@ void tbib_rail_loop_destroy(struct tbib_rail *rail)
 	cancel_work_sync(&lr->work);
 	skb_queue_purge(&lr->q);
 	/* drops and the like stay counted; loopback is no link traffic */
-	tbib_stats_fold_peer(&rail->dev->stats, &rail->stats);
+	tbib_stats_fold_peer(rail->set->stats, &rail->stats);
 	tbib_stats_free(&rail->stats);
 	kfree(lr);
 }

@@ -16,8 +16,6 @@
 #include <linux/slab.h>
 
 #include "rail/rail.h"
-#include "rail/hello.h"
-#include "netlink/nl.h"
 
 struct tbib_netdev_rail {
 	struct tbib_rail rail;
@@ -194,32 +192,28 @@ static bool tbib_netdev_carrier(struct net_device *ndev)
 static struct tbib_netdev_rail *tbib_netdev_find(const struct net_device *ndev)
 {
 	struct tbib_rail *rail;
-	struct tbib_dev *dev;
 
 	lockdep_assert_held(&tbib_cfg_lock);
-	list_for_each_entry(dev, &tbib_devs, node)
-		list_for_each_entry(rail, &dev->rails, node)
-			if (rail->ops == &tbib_netdev_rail_ops &&
-			    to_ndr(rail)->ndev == ndev)
-				return to_ndr(rail);
+	list_for_each_entry(rail, &tbib_rails, all)
+		if (rail->ops == &tbib_netdev_rail_ops &&
+		    to_ndr(rail)->ndev == ndev)
+			return to_ndr(rail);
 	return NULL;
 }
 
 struct tbib_rail *tbib_rail_netdev_find_ifindex(int ifindex)
 {
 	struct tbib_rail *rail;
-	struct tbib_dev *dev;
 
 	lockdep_assert_held(&tbib_cfg_lock);
-	list_for_each_entry(dev, &tbib_devs, node)
-		list_for_each_entry(rail, &dev->rails, node)
-			if (rail->ops == &tbib_netdev_rail_ops &&
-			    to_ndr(rail)->ndev->ifindex == ifindex)
-				return rail;
+	list_for_each_entry(rail, &tbib_rails, all)
+		if (rail->ops == &tbib_netdev_rail_ops &&
+		    to_ndr(rail)->ndev->ifindex == ifindex)
+			return rail;
 	return NULL;
 }
 
-int tbib_rail_netdev_add(struct tbib_dev *dev,
+int tbib_rail_netdev_add(struct tbib_rail_set *set,
 			 const struct tbib_rail_netdev_params *p,
 			 struct tbib_rail **out, struct netlink_ext_ack *extack)
 {
@@ -260,7 +254,7 @@ int tbib_rail_netdev_add(struct tbib_dev *dev,
 		NL_SET_ERR_MSG(extack, "out of memory");
 		return -ENOMEM;
 	}
-	ret = tbib_rail_init(&ndr->rail, dev, &tbib_netdev_rail_ops);
+	ret = tbib_rail_init(&ndr->rail, set, &tbib_netdev_rail_ops);
 	if (ret) {
 		kfree(ndr);
 		NL_SET_ERR_MSG(extack, "out of memory");
@@ -323,7 +317,7 @@ static int tbib_netdev_event(struct notifier_block *nb, unsigned long event,
 	switch (event) {
 	case NETDEV_UNREGISTER:
 		pr_info("tbib: %s: rail %u: %s went away, removing the rail\n",
-			tbib_dev_name(rail->dev), rail->id, ndev->name);
+			tbib_rail_set_name(rail->set), rail->id, ndev->name);
 		tbib_rail_unlink(rail);
 		mutex_unlock(&tbib_cfg_lock);
 		/* Drops our reference, which unregistration waits for. */
@@ -331,14 +325,14 @@ static int tbib_netdev_event(struct notifier_block *nb, unsigned long event,
 		return NOTIFY_OK;
 	case NETDEV_GOING_DOWN:
 		/* Last chance to tell the peer before the link stops. */
-		tbib_hello_send_bye(rail);
+		tbib_rail_going_down(rail);
 		break;
 	case NETDEV_CHANGEMTU:
 		WRITE_ONCE(rail->headroom, LL_RESERVED_SPACE(ndev));
 		tbib_rail_set_mtu(rail, ndev->mtu);
 		break;
 	case NETDEV_CHANGENAME:
-		tbib_nl_rail_event(rail, TBIB_CMD_RAIL_SET);
+		tbib_rail_renamed(rail);
 		break;
 	default:
 		tbib_rail_set_carrier(rail, tbib_netdev_carrier(ndev));

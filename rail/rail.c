@@ -1,19 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Generic rail object: lifetime, state machine inputs, transmit and
- * receive dispatch shared by all rail types.
+ * Generic rail object: lifetime, link inputs, transmit, and the receive
+ * hand-off to the set's owner, shared by all rail types.
  */
 
 #include <linux/slab.h>
 
 #include "rail/rail.h"
-#include "rail/hello.h"
-#include "netlink/nl.h"
-#include "bond/peer.h"
-#include "kmod/transport.h"
-#include "kmod/trace.h"
 
-int tbib_rail_init(struct tbib_rail *rail, struct tbib_dev *dev,
+DEFINE_MUTEX(tbib_cfg_lock);
+LIST_HEAD(tbib_rails);
+
+void tbib_rail_set_init(struct tbib_rail_set *set,
+			const struct tbib_rail_set_ops *ops,
+			struct tbib_stats *stats)
+{
+	INIT_LIST_HEAD(&set->list);
+	set->num = 0;
+	set->next_id = 1;
+	set->ops = ops;
+	set->stats = stats;
+}
+
+int tbib_rail_init(struct tbib_rail *rail, struct tbib_rail_set *set,
 		   const struct tbib_rail_ops *ops)
 {
 	int ret;
@@ -22,85 +31,22 @@ int tbib_rail_init(struct tbib_rail *rail, struct tbib_dev *dev,
 	if (ret)
 		return ret;
 	INIT_LIST_HEAD(&rail->node);
-	rail->dev = dev;
+	INIT_LIST_HEAD(&rail->all);
+	rail->set = set;
 	rail->ops = ops;
 	rail->admin_up = TBIB_ADMIN_UP;
 	rail->weight = TBIB_WEIGHT_DEFAULT;
 	rail->csum = true;
 	rail->oper_state = TBIB_RAIL_STATE_DOWN;
 	rail->rate_mbps = TBIB_RAIL_RATE_DEFAULT;
-	tbib_hello_init(rail);
+	set->ops->init(rail);
 	return 0;
 }
 
-/* The state the inputs (admin, carrier, MTU) allow, short of binding. */
-static u8 tbib_rail_base_state(const struct tbib_rail *rail)
+static void tbib_rail_changed(struct tbib_rail *rail,
+			      enum tbib_rail_change what)
 {
-	if (!rail->admin_up || !rail->carrier ||
-	    rail->mtu < TBIB_RAIL_MTU_MIN)
-		return TBIB_RAIL_STATE_DOWN;
-	return TBIB_RAIL_STATE_PROBING;
-}
-
-static void __tbib_rail_set_state(struct tbib_rail *rail, u8 state, u8 why,
-				  bool notify)
-{
-	struct tbib_dev *dev = rail->dev;
-	struct tbib_peer *peer;
-	u8 old = rail->oper_state;
-
-	lockdep_assert_held(&tbib_cfg_lock);
-
-	if (old == state)
-		return;
-	trace_tbib_rail_state(rail, old, state, why);
-	/*
-	 * Going down for a local reason (admin down, MTU, removal) while the
-	 * link still works: tell the peer so it fails over now rather than
-	 * after missed keepalives.
-	 */
-	if (state == TBIB_RAIL_STATE_DOWN && rail->carrier)
-		tbib_hello_send_bye(rail);
-	WRITE_ONCE(rail->oper_state, state);
-	if (old == TBIB_RAIL_STATE_UP) {
-		peer = rcu_dereference_protected(rail->peer,
-					lockdep_is_held(&tbib_cfg_lock));
-		RCU_INIT_POINTER(rail->peer, NULL);
-		tbib_stat_inc(&rail->stats, TBIB_A_STATS_RAIL_DOWN);
-		/* May delete the peer (its last rail). */
-		if (peer)
-			tbib_peer_del_rail(peer, rail);
-	}
-	if (state == TBIB_RAIL_STATE_UP)
-		tbib_stat_inc(&rail->stats, TBIB_A_STATS_RAIL_UP);
-	else
-		tbib_hello_reset(rail);
-	/* The timer idles while DOWN: probe right away. */
-	if (old == TBIB_RAIL_STATE_DOWN && !rail->dead)
-		tbib_hello_start(rail);
-
-	tbib_transport_rail_changed(rail);
-	if (notify)
-		tbib_nl_rail_event(rail, TBIB_CMD_RAIL_SET);
-	tbib_dev_port_event(dev);
-}
-
-void tbib_rail_set_state(struct tbib_rail *rail, u8 state, u8 why)
-{
-	__tbib_rail_set_state(rail, state, why, true);
-}
-
-/* Re-evaluates DOWN <-> PROBING after input @why changed. */
-static void tbib_rail_update(struct tbib_rail *rail, u8 why)
-{
-	u8 base = tbib_rail_base_state(rail);
-
-	if (base == TBIB_RAIL_STATE_DOWN) {
-		tbib_rail_set_state(rail, TBIB_RAIL_STATE_DOWN, why);
-	} else if (rail->oper_state == TBIB_RAIL_STATE_DOWN) {
-		tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING, why);
-		tbib_hello_kick(rail);
-	}
+	rail->set->ops->changed(rail, what);
 }
 
 void tbib_rail_set_carrier(struct tbib_rail *rail, bool carrier)
@@ -109,9 +55,7 @@ void tbib_rail_set_carrier(struct tbib_rail *rail, bool carrier)
 	if (rail->carrier == carrier)
 		return;
 	WRITE_ONCE(rail->carrier, carrier);
-	tbib_rail_update(rail, TBIB_RAIL_WHY_CARRIER);
-	/* phys_state follows the carrier even when the state did not move */
-	tbib_dev_port_event(rail->dev);
+	tbib_rail_changed(rail, TBIB_RAIL_CHG_CARRIER);
 }
 
 void tbib_rail_set_admin(struct tbib_rail *rail, bool up)
@@ -120,9 +64,7 @@ void tbib_rail_set_admin(struct tbib_rail *rail, bool up)
 	if (rail->admin_up == up)
 		return;
 	rail->admin_up = up;
-	tbib_nl_rail_event(rail, TBIB_CMD_RAIL_SET);
-	tbib_rail_update(rail, TBIB_RAIL_WHY_ADMIN);
-	tbib_dev_port_event(rail->dev);
+	tbib_rail_changed(rail, TBIB_RAIL_CHG_ADMIN);
 }
 
 void tbib_rail_set_mtu(struct tbib_rail *rail, u32 mtu)
@@ -132,13 +74,10 @@ void tbib_rail_set_mtu(struct tbib_rail *rail, u32 mtu)
 		return;
 	if (mtu < TBIB_RAIL_MTU_MIN)
 		pr_warn("tbib: %s: rail %u: MTU %u is below %u, rail stays down\n",
-			tbib_dev_name(rail->dev), rail->id, mtu,
+			tbib_rail_set_name(rail->set), rail->id, mtu,
 			TBIB_RAIL_MTU_MIN);
 	WRITE_ONCE(rail->mtu, mtu);
-	tbib_nl_rail_event(rail, TBIB_CMD_RAIL_SET);
-	tbib_rail_update(rail, TBIB_RAIL_WHY_MTU);
-	/* Tell the peer about the new size right away. */
-	tbib_hello_kick(rail);
+	tbib_rail_changed(rail, TBIB_RAIL_CHG_MTU);
 }
 
 void tbib_rail_set_rate(struct tbib_rail *rail, u64 mbps)
@@ -149,8 +88,7 @@ void tbib_rail_set_rate(struct tbib_rail *rail, u64 mbps)
 	if (rail->rate_mbps == mbps)
 		return;
 	WRITE_ONCE(rail->rate_mbps, mbps);
-	tbib_nl_rail_event(rail, TBIB_CMD_RAIL_SET);
-	tbib_dev_port_event(rail->dev);
+	tbib_rail_changed(rail, TBIB_RAIL_CHG_RATE);
 }
 
 void tbib_rail_set_weight(struct tbib_rail *rail, u32 weight)
@@ -159,30 +97,27 @@ void tbib_rail_set_weight(struct tbib_rail *rail, u32 weight)
 	if (rail->weight == weight)
 		return;
 	WRITE_ONCE(rail->weight, weight);
-	tbib_nl_rail_event(rail, TBIB_CMD_RAIL_SET);
-	tbib_transport_rail_changed(rail);
-	tbib_dev_port_event(rail->dev);
+	tbib_rail_changed(rail, TBIB_RAIL_CHG_WEIGHT);
 }
 
-void tbib_rail_set_peer_up(struct tbib_rail *rail, bool up)
+void tbib_rail_renamed(struct tbib_rail *rail)
 {
 	lockdep_assert_held(&tbib_cfg_lock);
-	if (rail->peer_up == up || !tbib_rail_is_up(rail))
-		return;
-	WRITE_ONCE(rail->peer_up, up);
-	/*
-	 * The port counts the rail while it is bound: only the transport
-	 * gains it, or loses it (what was in flight on it is resent).
-	 */
-	tbib_transport_rail_changed(rail);
+	tbib_rail_changed(rail, TBIB_RAIL_CHG_NAME);
 }
 
-struct tbib_rail *tbib_rail_find(struct tbib_dev *dev, u32 id)
+void tbib_rail_going_down(struct tbib_rail *rail)
+{
+	lockdep_assert_held(&tbib_cfg_lock);
+	tbib_rail_changed(rail, TBIB_RAIL_CHG_GOING_DOWN);
+}
+
+struct tbib_rail *tbib_rail_find(struct tbib_rail_set *set, u32 id)
 {
 	struct tbib_rail *rail;
 
 	lockdep_assert_held(&tbib_cfg_lock);
-	list_for_each_entry(rail, &dev->rails, node)
+	list_for_each_entry(rail, &set->list, node)
 		if (rail->id == id)
 			return rail;
 	return NULL;
@@ -190,52 +125,43 @@ struct tbib_rail *tbib_rail_find(struct tbib_dev *dev, u32 id)
 
 int tbib_rail_link(struct tbib_rail *rail)
 {
-	struct tbib_dev *dev = rail->dev;
+	struct tbib_rail_set *set = rail->set;
 	int ret;
 
 	lockdep_assert_held(&tbib_cfg_lock);
 
-	rail->id = dev->next_rail_id++;
+	rail->id = set->next_id++;
 	rail->dst_addr = rail->peer_mac;
 	ret = rail->ops->start(rail);
 	if (ret)
 		return ret;
-	list_add_tail_rcu(&rail->node, &dev->rails);
-	dev->num_rails++;
-	tbib_nl_rail_event(rail, TBIB_CMD_RAIL_ADD);
-	/* Quietly: RAIL_ADD already carries the initial state. */
-	if (tbib_rail_base_state(rail) != TBIB_RAIL_STATE_DOWN)
-		__tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING,
-				      TBIB_RAIL_WHY_ADDED, false);
-	tbib_dev_port_event(dev);
-	tbib_hello_start(rail);
+	list_add_tail_rcu(&rail->node, &set->list);
+	list_add_tail(&rail->all, &tbib_rails);
+	set->num++;
+	tbib_rail_changed(rail, TBIB_RAIL_CHG_ADDED);
 	return 0;
 }
 
 void tbib_rail_unlink(struct tbib_rail *rail)
 {
-	struct tbib_dev *dev = rail->dev;
+	struct tbib_rail_set *set = rail->set;
 
 	lockdep_assert_held(&tbib_cfg_lock);
 
-	/* Sends a BYE if the link still works. */
-	__tbib_rail_set_state(rail, TBIB_RAIL_STATE_DOWN, TBIB_RAIL_WHY_DELETED,
-			      false);
+	tbib_rail_changed(rail, TBIB_RAIL_CHG_REMOVING);
 	rail->dead = true;
 	list_del_rcu(&rail->node);
-	dev->num_rails--;
-	tbib_transport_rail_changed(rail);
-	tbib_nl_rail_event(rail, TBIB_CMD_RAIL_DEL);
-	/* From now on the device counts for it (see stats.h). */
-	tbib_stats_fold(&dev->stats, &rail->stats);
-	tbib_dev_port_event(dev);
+	list_del_init(&rail->all);
+	set->num--;
+	tbib_rail_changed(rail, TBIB_RAIL_CHG_REMOVED);
+	/* From now on the set's owner counts for it (see stats.h). */
+	tbib_stats_fold(set->stats, &rail->stats);
 }
 
 void tbib_rail_destroy(struct tbib_rail *rail)
 {
-	tbib_hello_stop(rail);
 	rail->ops->stop(rail);		/* no receive callback after this */
-	cancel_work_sync(&rail->hello_work);
+	rail->set->ops->detach(rail);
 	/* Transmitters and list walkers found it under RCU. */
 	synchronize_rcu();
 	rail->ops->release(rail);
@@ -243,17 +169,17 @@ void tbib_rail_destroy(struct tbib_rail *rail)
 	rail->ops->free(rail);
 }
 
-void tbib_rail_del_all(struct tbib_dev *dev)
+void tbib_rail_del_all(struct tbib_rail_set *set)
 {
 	struct tbib_rail *rail;
 
 	/*
-	 * One at a time: destroying needs the lock released, and the device
-	 * is DEAD, so no rail can be added meanwhile.
+	 * One at a time: destroying needs the lock released, and the owner
+	 * is dying, so no rail can be added meanwhile.
 	 */
 	for (;;) {
 		mutex_lock(&tbib_cfg_lock);
-		rail = list_first_entry_or_null(&dev->rails, struct tbib_rail,
+		rail = list_first_entry_or_null(&set->list, struct tbib_rail,
 						node);
 		if (rail)
 			tbib_rail_unlink(rail);
@@ -293,33 +219,10 @@ int tbib_rail_xmit(struct tbib_rail *rail, struct sk_buff *skb)
 
 void tbib_rail_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src)
 {
-	u8 version, type;
-
 	if (unlikely(!pskb_may_pull(skb, 2))) {
 		tbib_stat_inc(&rail->stats, TBIB_A_STATS_RX_DROP_MALFORMED);
-		goto drop;
-	}
-	version = skb->data[0];
-	type = skb->data[1];
-	if (unlikely(version != TBIB_FRAME_VERSION)) {
-		tbib_stat_inc(&rail->stats, TBIB_A_STATS_RX_DROP_MALFORMED);
-		goto drop;
-	}
-	if (type <= TBIB_FRAME_TYPE_CTL_MAX) {
-		tbib_hello_rx(rail, skb, src);
+		kfree_skb(skb);
 		return;
 	}
-
-	/* Transport frames only from the peer this rail is bound to. */
-	if (unlikely(!tbib_rail_is_up(rail) || !rcu_access_pointer(rail->peer) ||
-		     src != READ_ONCE(rail->dst_addr))) {
-		tbib_stat_inc(&rail->stats, TBIB_A_STATS_RX_DROP_PEER);
-		goto drop;
-	}
-	tbib_stat_inc(&rail->stats, TBIB_A_STATS_RX_PACKETS);
-	tbib_stat_add(&rail->stats, TBIB_A_STATS_RX_BYTES, skb->len);
-	tbib_transport_rx(rail, skb);
-	return;
-drop:
-	kfree_skb(skb);
+	rail->set->ops->rx(rail, skb, src);
 }

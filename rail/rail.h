@@ -5,6 +5,15 @@
  * state, counters); a rail type (netdev today, USB4 later) supplies a small
  * ops table and embeds struct tbib_rail in its own structure.
  *
+ * The rail layer is the bottom one: it knows links, not peers or QPs.  The
+ * rails of one device form a struct tbib_rail_set, embedded by the layer
+ * above (bond/bond.h), which registers the set's ops: every received frame
+ * and every change of a rail's inputs (carrier, admin state, MTU, rate,
+ * weight, creation, removal) goes up through them, nothing else.  The
+ * rail's oper state and its binding to a peer are fields here because the
+ * data path of every layer reads them, but only the layer above writes
+ * them (bond/bind.c); likewise the handshake fields (bond/hello.c).
+ *
  * Locking: see kmod/tbib.h.  Fields marked "cfg" change under tbib_cfg_lock
  * only; fields marked "rcu" are read by the data path under
  * rcu_read_lock() and published with rcu_assign_pointer()/WRITE_ONCE().
@@ -14,6 +23,7 @@
 
 #include <linux/list.h>
 #include <linux/if_ether.h>
+#include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/rcupdate.h>
 #include <linux/skbuff.h>
@@ -21,32 +31,77 @@
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 
-#include "kmod/tbib.h"
+#include "netlink/uapi/tbib.h"
+#include "rail/stats.h"
 
 struct tbib_rail;
+struct tbib_rail_set;
+struct tbib_peer;
+
+/*
+ * The one configuration lock of the module (kmod/tbib.h says what it
+ * covers); defined here, in the bottom layer, because every layer takes it.
+ */
+extern struct mutex tbib_cfg_lock;
 
 /* Smallest link MTU a rail accepts (control frames, transport headers). */
 #define TBIB_RAIL_MTU_MIN	512
+/* Rate assumed for links that do not report a speed (veth, virtio). */
+#define TBIB_RAIL_RATE_DEFAULT	10000	/* Mbit/s */
 
-/*
- * Why a rail's oper state moved (the tbib_rail_state tracepoint shows it).
- * Not ABI: only the names appear in the trace output.
- */
-enum tbib_rail_why {
-	TBIB_RAIL_WHY_ADDED,		/* rail created */
-	TBIB_RAIL_WHY_DELETED,		/* rail removed (by hand or its link) */
-	TBIB_RAIL_WHY_ADMIN,		/* administrator set it up or down */
-	TBIB_RAIL_WHY_CARRIER,		/* link carrier came or went */
-	TBIB_RAIL_WHY_MTU,		/* link MTU crossed the minimum */
-	TBIB_RAIL_WHY_BOUND,		/* handshake done, bound to a peer */
-	TBIB_RAIL_WHY_KEEPALIVE,	/* the peer's keepalives stopped */
-	TBIB_RAIL_WHY_BYE,		/* the peer said goodbye */
-	TBIB_RAIL_WHY_PEER_LOST_US,	/* the peer no longer hears us */
-	TBIB_RAIL_WHY_PEER_RESTART,	/* the peer came back as a new instance */
-	TBIB_RAIL_WHY_PEER_MAC,		/* the allowed peer MAC changed */
+/* What changed, for tbib_rail_set_ops.changed. */
+enum tbib_rail_change {
+	TBIB_RAIL_CHG_ADDED,		/* linked into its set, started */
+	TBIB_RAIL_CHG_REMOVING,		/* about to be unlinked */
+	TBIB_RAIL_CHG_REMOVED,		/* unlinked (rail->dead set) */
+	TBIB_RAIL_CHG_CARRIER,
+	TBIB_RAIL_CHG_ADMIN,
+	TBIB_RAIL_CHG_MTU,
+	TBIB_RAIL_CHG_RATE,
+	TBIB_RAIL_CHG_WEIGHT,
+	TBIB_RAIL_CHG_NAME,		/* the link was renamed */
+	TBIB_RAIL_CHG_GOING_DOWN,	/* the link stops now: last words */
 };
 
-/* What a HELLO or BYE told us (host order); see rail/hello.h. */
+/*
+ * How a rail reaches the layer that owns its set.  Every callback is
+ * mandatory.
+ */
+struct tbib_rail_set_ops {
+	/* Name of the owning device, for logs and traces.  Any context. */
+	const char *(*name)(const struct tbib_rail_set *set);
+	/* A new rail gets its owner's state (before it is linked); cfg lock. */
+	void (*init)(struct tbib_rail *rail);
+	/*
+	 * A frame arrived (at least 2 bytes linear, skb->data at the
+	 * version byte, @src the link source address).  Softirq, RCU held.
+	 * Consumes @skb.
+	 */
+	void (*rx)(struct tbib_rail *rail, struct sk_buff *skb, u64 src);
+	/* @what changed on @rail; cfg lock held, process context. */
+	void (*changed)(struct tbib_rail *rail, enum tbib_rail_change what);
+	/*
+	 * The rail is being destroyed and its link receives no more: stop
+	 * every timer and work of the owner's state.  No lock held.
+	 */
+	void (*detach)(struct tbib_rail *rail);
+};
+
+/* The rails of one device. */
+struct tbib_rail_set {
+	struct list_head list;		/* struct tbib_rail; RCU + cfg */
+	u32 num;			/* cfg */
+	u32 next_id;			/* cfg; ids are never reused */
+	const struct tbib_rail_set_ops *ops;
+	struct tbib_stats *stats;	/* removed rails' counters go here */
+};
+
+static inline const char *tbib_rail_set_name(const struct tbib_rail_set *set)
+{
+	return set->ops->name(set);
+}
+
+/* What a HELLO or BYE told us (host order); see bond/hello.h. */
 struct tbib_hello_info {
 	u64 addr;			/* link source address */
 	u64 guid;
@@ -92,9 +147,10 @@ struct tbib_rail_ops {
 };
 
 struct tbib_rail {
-	struct tbib_dev *dev;
+	struct tbib_rail_set *set;
 	const struct tbib_rail_ops *ops;
-	struct list_head node;		/* dev->rails: RCU + cfg */
+	struct list_head node;		/* set->list: RCU + cfg */
+	struct list_head all;		/* tbib_rails: cfg */
 	u32 id;				/* unique within dev, never reused */
 	bool dead;			/* cfg; set when unlinked */
 
@@ -120,7 +176,7 @@ struct tbib_rail {
 	bool peer_up;			/* UP and the peer is bound too: the
 					 * rail carries transport frames */
 
-	/* handshake (rail/hello.c) */
+	/* handshake (bond/hello.c) */
 	struct timer_list hello_timer;
 	struct work_struct hello_work;
 	spinlock_t hello_lock;		/* guards the fields below */
@@ -138,9 +194,12 @@ struct tbib_rail {
 	u32 rx_seq;
 
 	struct tbib_stats stats;
-	void *transport;		/* owned by the transport code */
+	int spray_slot;			/* bond/spray.c: slot + 1, 0: none */
 	struct rcu_head rcu;
 };
+
+/* Every linked rail of every set (rail types find theirs); cfg lock. */
+extern struct list_head tbib_rails;
 
 /* Largest tbib frame both ends of the rail accept. */
 static inline u32 tbib_rail_path_mtu(const struct tbib_rail *rail)
@@ -178,39 +237,40 @@ struct sk_buff *tbib_rail_alloc_skb(struct tbib_rail *rail, unsigned int len,
  */
 void tbib_rail_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src);
 
+/* An empty set whose events go to @ops; removed rails count in @stats. */
+void tbib_rail_set_init(struct tbib_rail_set *set,
+			const struct tbib_rail_set_ops *ops,
+			struct tbib_stats *stats);
+
 /* Generic part of creation/removal, used by rail types.  cfg lock held. */
-int tbib_rail_init(struct tbib_rail *rail, struct tbib_dev *dev,
+int tbib_rail_init(struct tbib_rail *rail, struct tbib_rail_set *set,
 		   const struct tbib_rail_ops *ops);
 int tbib_rail_link(struct tbib_rail *rail);
 /*
- * Removes @rail from its device (cfg lock held): sends a BYE, unbinds the
- * peer, updates the port, emits RAIL_DEL.  The caller must then call
- * tbib_rail_destroy() without holding the cfg lock.
+ * Removes @rail from its set (cfg lock held); the owner hears of it before
+ * (it takes the rail down, which says goodbye to the peer) and after.  The
+ * caller must then call tbib_rail_destroy() without holding the cfg lock.
  */
 void tbib_rail_unlink(struct tbib_rail *rail);
 void tbib_rail_destroy(struct tbib_rail *rail);
-/* Unlinks and destroys every rail of @dev; takes the cfg lock itself. */
-void tbib_rail_del_all(struct tbib_dev *dev);
+/* Unlinks and destroys every rail of @set; takes the cfg lock itself. */
+void tbib_rail_del_all(struct tbib_rail_set *set);
 
 /* Lookups; cfg lock held. */
-struct tbib_rail *tbib_rail_find(struct tbib_dev *dev, u32 id);
+struct tbib_rail *tbib_rail_find(struct tbib_rail_set *set, u32 id);
 
-/* State inputs (cfg lock held). */
+/* Link inputs (cfg lock held); the set's owner hears of each change. */
 void tbib_rail_set_carrier(struct tbib_rail *rail, bool carrier);
 void tbib_rail_set_admin(struct tbib_rail *rail, bool up);
 void tbib_rail_set_mtu(struct tbib_rail *rail, u32 mtu);
 void tbib_rail_set_rate(struct tbib_rail *rail, u64 mbps);
 void tbib_rail_set_weight(struct tbib_rail *rail, u32 weight);
-/* The UP rail's peer says it is bound too (@up), or no longer is. */
-void tbib_rail_set_peer_up(struct tbib_rail *rail, bool up);
-/*
- * Moves the oper state, updating counters, peer binding and the port;
- * @why is an enum tbib_rail_why.
- */
-void tbib_rail_set_state(struct tbib_rail *rail, u8 state, u8 why);
+/* The link was renamed / is about to stop (last chance to send). */
+void tbib_rail_renamed(struct tbib_rail *rail);
+void tbib_rail_going_down(struct tbib_rail *rail);
 
 /* rail/loop.c: the device's loopback rail, UP, never linked. */
-struct tbib_rail *tbib_rail_loop_create(struct tbib_dev *dev);
+struct tbib_rail *tbib_rail_loop_create(struct tbib_rail_set *set);
 /*
  * Stops it, drops what it still holds and frees it (its counters go to the
  * device); no frame may be sent on it any more.  May sleep.
@@ -228,10 +288,10 @@ struct tbib_rail_netdev_params {
 };
 
 /* Creates a netdev rail; rtnl and cfg lock held. */
-int tbib_rail_netdev_add(struct tbib_dev *dev,
+int tbib_rail_netdev_add(struct tbib_rail_set *set,
 			 const struct tbib_rail_netdev_params *p,
 			 struct tbib_rail **out, struct netlink_ext_ack *extack);
-/* Finds the rail using @ifindex in any device; cfg lock held. */
+/* Finds the rail using @ifindex in any set; cfg lock held. */
 struct tbib_rail *tbib_rail_netdev_find_ifindex(int ifindex);
 int tbib_rail_netdev_init(void);
 void tbib_rail_netdev_exit(void);

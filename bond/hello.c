@@ -14,9 +14,10 @@
 #include <linux/moduleparam.h>
 #include <linux/skbuff.h>
 
-#include "rail/hello.h"
+#include "bond/hello.h"
 #include "bond/portable.h"
 #include "bond/peer.h"
+#include "bond/bind.h"
 #include "rail/rail.h"
 
 static_assert(sizeof(struct tbib_hello) == TBIB_HELLO_LEN);
@@ -60,7 +61,7 @@ static unsigned long tbib_hello_dead_time(void)
 /* Builds and sends one HELLO or BYE; any context. */
 static void tbib_hello_send(struct tbib_rail *rail, u8 type, gfp_t gfp)
 {
-	struct tbib_dev *dev = rail->dev;
+	struct tbib_bond *b = tbib_rail_bond(rail);
 	struct tbib_hello *h;
 	struct sk_buff *skb;
 	unsigned long flags;
@@ -76,8 +77,8 @@ static void tbib_hello_send(struct tbib_rail *rail, u8 type, gfp_t gfp)
 	h->len = cpu_to_be16(TBIB_HELLO_LEN);
 	h->caps = cpu_to_be32(TBIB_HELLO_CAP_CSUM | TBIB_HELLO_CAP_BOUND |
 			      TBIB_HELLO_CAP_SEQ);
-	h->guid = cpu_to_be64(dev->guid);
-	h->generation = cpu_to_be64(dev->generation);
+	h->guid = cpu_to_be64(b->guid);
+	h->generation = cpu_to_be64(b->generation);
 	/* the number orders what the frame reports: take them together */
 	spin_lock_irqsave(&rail->hello_lock, flags);
 	if (tbib_rail_is_up(rail))
@@ -86,7 +87,7 @@ static void tbib_hello_send(struct tbib_rail *rail, u8 type, gfp_t gfp)
 	h->seen_generation = cpu_to_be64(rail->seen_gen);
 	h->seq = cpu_to_be32(++rail->tx_seq);
 	spin_unlock_irqrestore(&rail->hello_lock, flags);
-	h->lid = cpu_to_be32(READ_ONCE(dev->lid));
+	h->lid = cpu_to_be32(READ_ONCE(b->lid));
 	h->rail_id = cpu_to_be32(rail->id);
 	h->mtu = cpu_to_be32(READ_ONCE(rail->mtu));
 	h->rate_mbps = cpu_to_be64(READ_ONCE(rail->rate_mbps));
@@ -134,12 +135,12 @@ void tbib_hello_send_bye(struct tbib_rail *rail)
 	tbib_hello_send(rail, TBIB_CTL_BYE, GFP_KERNEL);
 }
 
-void tbib_hello_announce(struct tbib_dev *dev)
+void tbib_hello_announce(struct tbib_bond *b)
 {
 	struct tbib_rail *rail;
 
 	lockdep_assert_held(&tbib_cfg_lock);
-	list_for_each_entry(rail, &dev->rails, node)
+	list_for_each_entry(rail, &b->rails.list, node)
 		tbib_hello_kick(rail);
 }
 
@@ -171,17 +172,17 @@ static bool tbib_hello_peer_bound(const struct tbib_hello_info *c)
 static void tbib_hello_bind(struct tbib_rail *rail,
 			    const struct tbib_hello_info *c)
 {
-	struct tbib_dev *dev = rail->dev;
+	struct tbib_bond *b = tbib_rail_bond(rail);
 	struct tbib_peer *peer;
 
-	peer = tbib_peer_find_guid(dev, c->guid);
+	peer = tbib_peer_find_guid(b, c->guid);
 	if (peer && peer->generation != c->gen) {
 		/* The remote restarted: drop everything bound to its past. */
 		tbib_peer_reset(peer);
 		peer = NULL;
 	}
 	if (!peer) {
-		peer = tbib_peer_create(dev, c->guid, c->gen, c->lid);
+		peer = tbib_peer_create(b, c->guid, c->gen, c->lid);
 		if (!peer)
 			return;		/* no memory: the next HELLO retries */
 	} else {
@@ -310,7 +311,7 @@ static void tbib_hello_work(struct work_struct *work)
 	    time_after(jiffies, READ_ONCE(rail->hello_last_rx) +
 				tbib_hello_dead_time())) {
 		pr_info("tbib: %s: rail %u: peer %016llx silent, re-probing\n",
-			tbib_dev_name(rail->dev), rail->id, peer->guid);
+			tbib_rail_set_name(rail->set), rail->id, peer->guid);
 		tbib_rail_set_state(rail, TBIB_RAIL_STATE_PROBING,
 				    TBIB_RAIL_WHY_KEEPALIVE);
 	}
@@ -384,7 +385,7 @@ static int tbib_hello_check_seq(struct tbib_rail *rail,
 
 void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src)
 {
-	struct tbib_dev *dev = rail->dev;
+	struct tbib_bond *b = tbib_rail_bond(rail);
 	struct tbib_hello_info info;
 	struct tbib_peer *peer;
 	struct tbib_hello h;
@@ -411,11 +412,11 @@ void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src)
 	info.flags = be32_to_cpu(h.flags);
 	info.seq = be32_to_cpu(h.seq);
 	info.rate_mbps = be64_to_cpu(h.rate_mbps);
-	info.heard_us = be64_to_cpu(h.seen_guid) == dev->guid &&
-			be64_to_cpu(h.seen_generation) == dev->generation;
+	info.heard_us = be64_to_cpu(h.seen_guid) == b->guid &&
+			be64_to_cpu(h.seen_generation) == b->generation;
 
 	/* Our own frame (looped back), or a frame from a foreign MAC. */
-	if (info.guid == dev->guid ||
+	if (info.guid == b->guid ||
 	    (rail->peer_mac && src != rail->peer_mac)) {
 		tbib_stat_inc(&rail->stats, TBIB_A_STATS_RX_DROP_PEER);
 		goto out;

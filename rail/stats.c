@@ -2,7 +2,7 @@
 /* Per-object counters: see stats.h for the rules. */
 
 #include <linux/cpumask.h>
-#include "kmod/stats.h"
+#include "rail/stats.h"
 
 static const char *const tbib_stat_names[TBIB_STATS_NUM] = {
 	[TBIB_A_STATS_TX_PACKETS]	= "tx_packets",

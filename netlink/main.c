@@ -3,6 +3,10 @@
  * tbib: several point-to-point links (USB4/Thunderbolt networking,
  * Ethernet, veth, virtio) as one InfiniBand HCA driven by the stock rxe
  * user-space provider.
+ *
+ * The module's entry point sits in the top layer because it brings up
+ * every layer, bottom first: the transport, the rail types, then the
+ * control plane and the `rdma link` hook that create devices.
  */
 
 #include <linux/module.h>
@@ -12,9 +16,6 @@
 #include "netlink/nl.h"
 #include "rail/rail.h"
 #include "kmod/transport.h"
-
-DEFINE_MUTEX(tbib_cfg_lock);
-LIST_HEAD(tbib_devs);
 
 static int __init tbib_init(void)
 {

@@ -50,7 +50,7 @@
 #include <linux/types.h>
 
 struct sk_buff;
-struct tbib_dev;
+struct tbib_bond;
 struct tbib_rail;
 
 #define TBIB_FRAME_VERSION		1
@@ -114,8 +114,8 @@ void tbib_hello_reset(struct tbib_rail *rail);
 void tbib_hello_kick(struct tbib_rail *rail);
 /* Sends a BYE now if the rail can transmit. */
 void tbib_hello_send_bye(struct tbib_rail *rail);
-/* Sends a HELLO on every rail of @dev (our LID changed); cfg lock held. */
-void tbib_hello_announce(struct tbib_dev *dev);
+/* Sends a HELLO on every rail of @b (our LID changed); cfg lock held. */
+void tbib_hello_announce(struct tbib_bond *b);
 /* A control frame arrived (softirq, RCU held); consumes @skb. */
 void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src);
 
