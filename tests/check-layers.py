@@ -25,7 +25,8 @@ RANK = {"rail": 0, "bond": 1, "kmod": 2, "netlink": 3}
 SHARED = ("netlink/uapi/",)
 PORTABLE = {
     "bond/bits.h", "bond/portable.h", "bond/psn.h",
-    "bond/wire.h", "bond/wire.c", "bond/rxwin.h", "bond/rxwin.c",
+    "bond/wire.h", "bond/wire.c", "bond/hellowire.h", "bond/hellowire.c",
+    "bond/rxwin.h", "bond/rxwin.c",
     "bond/txtrack.h", "bond/txtrack.c", "bond/sched.h", "bond/sched.c",
 }
 # the only portable file that may include kernel headers (under TBIB_KERNEL)
