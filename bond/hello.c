@@ -15,12 +15,10 @@
 #include <linux/skbuff.h>
 
 #include "bond/hello.h"
-#include "bond/portable.h"
+#include "bond/hellowire.h"
 #include "bond/peer.h"
 #include "bond/bind.h"
 #include "rail/rail.h"
-
-static_assert(sizeof(struct tbib_hello) == TBIB_HELLO_LEN);
 
 /* Tunables for slow or lossy links; clamped where they are used. */
 static unsigned int hello_probe_ms = TBIB_HELLO_PROBE_MS;
@@ -62,7 +60,7 @@ static unsigned long tbib_hello_dead_time(void)
 static void tbib_hello_send(struct tbib_rail *rail, u8 type, gfp_t gfp)
 {
 	struct tbib_bond *b = tbib_rail_bond(rail);
-	struct tbib_hello *h;
+	struct tbib_hello_fields h = {};
 	struct sk_buff *skb;
 	unsigned long flags;
 
@@ -71,28 +69,25 @@ static void tbib_hello_send(struct tbib_rail *rail, u8 type, gfp_t gfp)
 		tbib_stat_inc(&rail->stats, TBIB_A_STATS_TX_DROP);
 		return;
 	}
-	h = skb_put_zero(skb, TBIB_HELLO_LEN);
-	h->version = TBIB_FRAME_VERSION;
-	h->type = type;
-	h->len = cpu_to_be16(TBIB_HELLO_LEN);
-	h->caps = cpu_to_be32(TBIB_HELLO_CAP_CSUM | TBIB_HELLO_CAP_BOUND |
-			      TBIB_HELLO_CAP_SEQ);
-	h->guid = cpu_to_be64(b->guid);
-	h->generation = cpu_to_be64(b->generation);
+	h.type = type;
+	h.caps = TBIB_HELLO_CAP_CSUM | TBIB_HELLO_CAP_BOUND |
+		 TBIB_HELLO_CAP_SEQ;
+	h.guid = b->guid;
+	h.generation = b->generation;
 	/* the number orders what the frame reports: take them together */
 	spin_lock_irqsave(&rail->hello_lock, flags);
 	if (tbib_rail_is_up(rail))
-		h->flags = cpu_to_be32(TBIB_HELLO_F_BOUND);
-	h->seen_guid = cpu_to_be64(rail->seen_guid);
-	h->seen_generation = cpu_to_be64(rail->seen_gen);
-	h->seq = cpu_to_be32(++rail->tx_seq);
+		h.flags = TBIB_HELLO_F_BOUND;
+	h.seen_guid = rail->seen_guid;
+	h.seen_generation = rail->seen_gen;
+	h.seq = ++rail->tx_seq;
 	spin_unlock_irqrestore(&rail->hello_lock, flags);
-	h->lid = cpu_to_be32(READ_ONCE(b->lid));
-	h->rail_id = cpu_to_be32(rail->id);
-	h->mtu = cpu_to_be32(READ_ONCE(rail->mtu));
-	h->rate_mbps = cpu_to_be64(READ_ONCE(rail->rate_mbps));
-	/* h->crc is still 0, as the checksum is defined */
-	h->crc = cpu_to_be32(tbib_crc32c(h, TBIB_HELLO_LEN));
+	h.lid = READ_ONCE(b->lid);
+	h.rail_id = rail->id;
+	h.mtu = READ_ONCE(rail->mtu);
+	h.rate_mbps = READ_ONCE(rail->rate_mbps);
+	/* writes all TBIB_HELLO_LEN bytes, the CRC32C last */
+	tbib_hello_encode(skb_put(skb, TBIB_HELLO_LEN), TBIB_HELLO_LEN, &h);
 
 	if (!rail->ops->xmit(rail, skb))
 		tbib_stat_inc(&rail->stats, TBIB_A_STATS_PROBES_TX);
@@ -267,14 +262,6 @@ static void tbib_hello_handle(struct tbib_rail *rail,
 		tbib_hello_kick(rail);	/* tell it at once that we hear it */
 }
 
-/* Do @a and @b both carry numbers of the same rail, @a the newer? */
-static bool tbib_hello_newer(const struct tbib_hello_info *a,
-			     const struct tbib_hello_info *b)
-{
-	return (a->caps & b->caps & TBIB_HELLO_CAP_SEQ) &&
-	       a->rail_id == b->rail_id && (s32)(a->seq - b->seq) > 0;
-}
-
 static void tbib_hello_work(struct work_struct *work)
 {
 	struct tbib_rail *rail = container_of(work, struct tbib_rail,
@@ -304,7 +291,8 @@ static void tbib_hello_work(struct work_struct *work)
 		peer = NULL;
 		/* A HELLO of the same instance sent before its BYE is stale. */
 		if (cand.guid == bye.guid && cand.gen == bye.gen &&
-		    !tbib_hello_newer(&cand, &bye))
+		    !tbib_hello_newer(cand.caps, cand.rail_id, cand.seq,
+				      bye.caps, bye.rail_id, bye.seq))
 			pending &= ~TBIB_HELLO_PENDING_HELLO;
 	}
 	if ((pending & TBIB_HELLO_PENDING_TIMEOUT) && peer &&
@@ -325,32 +313,20 @@ out:
  * Copies and checks a control frame: 0, or the counter of the reason it
  * must be dropped.
  */
-static int tbib_hello_parse(struct sk_buff *skb, struct tbib_hello *h)
+static int tbib_hello_parse(struct sk_buff *skb, struct tbib_hello_fields *f)
 {
-	unsigned int len;
-	u32 crc;
+	u8 buf[TBIB_HELLO_LEN];
+	int err;
 
-	memset(h, 0, sizeof(*h));
-	if (skb->len < TBIB_HELLO_MIN_LEN ||
-	    skb_copy_bits(skb, 0, h, min_t(unsigned int, skb->len, sizeof(*h))))
+	/* the decoder reads no byte past TBIB_HELLO_LEN */
+	if (skb_copy_bits(skb, 0, buf,
+			  min_t(unsigned int, skb->len, sizeof(buf))))
 		return TBIB_A_STATS_RX_DROP_MALFORMED;
-	len = be16_to_cpu(h->len);
-	if (len < TBIB_HELLO_MIN_LEN || len > skb->len)
-		return TBIB_A_STATS_RX_DROP_MALFORMED;
-	/* fields past the frame's own length are padding, not ours */
-	if (len < sizeof(*h))
-		memset((u8 *)h + len, 0, sizeof(*h) - len);
-	if (be32_to_cpu(h->caps) & TBIB_HELLO_CAP_SEQ) {
-		if (len < TBIB_HELLO_LEN)
-			return TBIB_A_STATS_RX_DROP_MALFORMED;
-		crc = be32_to_cpu(h->crc);
-		h->crc = 0;
-		if (crc != tbib_crc32c(h, TBIB_HELLO_LEN))
-			return TBIB_A_STATS_RX_DROP_CSUM;
-	}
-	if (!h->guid || !be32_to_cpu(h->mtu))
-		return TBIB_A_STATS_RX_DROP_MALFORMED;
-	return 0;
+	err = tbib_hello_decode(buf, skb->len, f);
+	if (!err)
+		return 0;
+	return err == TBIB_HELLO_ERR_CRC ? TBIB_A_STATS_RX_DROP_CSUM :
+					   TBIB_A_STATS_RX_DROP_MALFORMED;
 }
 
 /*
@@ -361,59 +337,58 @@ static int tbib_hello_parse(struct sk_buff *skb, struct tbib_hello *h)
  * work, so the work always sees the newest.
  */
 static int tbib_hello_check_seq(struct tbib_rail *rail,
-				const struct tbib_hello_info *info)
+				const struct tbib_hello_fields *f)
 {
-	bool same = rail->rx_seq_guid == info->guid &&
-		    rail->rx_seq_gen == info->gen &&
-		    rail->rx_seq_rail == info->rail_id;
+	struct tbib_hello_seq_state st = {
+		.guid = rail->rx_seq_guid,
+		.gen = rail->rx_seq_gen,
+		.rail_id = rail->rx_seq_rail,
+		.seq = rail->rx_seq,
+	};
 
-	/*
-	 * A peer instance does not lose a capability: an unnumbered frame
-	 * from one that numbers its frames is a numbered one whose caps
-	 * word was damaged, which its CRC, then unchecked, cannot reveal.
-	 */
-	if (!(info->caps & TBIB_HELLO_CAP_SEQ))
-		return same ? TBIB_A_STATS_RX_DROP_MALFORMED : 0;
-	if (same && (s32)(info->seq - rail->rx_seq) <= 0)
+	switch (tbib_hello_seq_check(&st, f)) {
+	case TBIB_HELLO_DROP_STALE:
 		return TBIB_A_STATS_RX_DROP_STALE;
-	rail->rx_seq_guid = info->guid;
-	rail->rx_seq_gen = info->gen;
-	rail->rx_seq_rail = info->rail_id;
-	rail->rx_seq = info->seq;
+	case TBIB_HELLO_DROP_MALFORMED:
+		return TBIB_A_STATS_RX_DROP_MALFORMED;
+	case TBIB_HELLO_TAKE:
+		break;
+	}
+	rail->rx_seq_guid = st.guid;
+	rail->rx_seq_gen = st.gen;
+	rail->rx_seq_rail = st.rail_id;
+	rail->rx_seq = st.seq;
 	return 0;
 }
 
 void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src)
 {
 	struct tbib_bond *b = tbib_rail_bond(rail);
+	struct tbib_hello_fields h;
 	struct tbib_hello_info info;
 	struct tbib_peer *peer;
-	struct tbib_hello h;
 	bool fast = false;
 	int bad;
 	u8 type;
 
-	type = skb->data[1];
-	if (type != TBIB_CTL_HELLO && type != TBIB_CTL_BYE)
-		bad = TBIB_A_STATS_RX_DROP_MALFORMED;
-	else
-		bad = tbib_hello_parse(skb, &h);
+	bad = tbib_hello_parse(skb, &h);
 	if (bad) {
 		tbib_stat_inc(&rail->stats, bad);
 		goto out;
 	}
+	type = h.type;
 	info.addr = src;
-	info.guid = be64_to_cpu(h.guid);
-	info.gen = be64_to_cpu(h.generation);
-	info.lid = be32_to_cpu(h.lid);
-	info.rail_id = be32_to_cpu(h.rail_id);
-	info.mtu = be32_to_cpu(h.mtu);
-	info.caps = be32_to_cpu(h.caps);
-	info.flags = be32_to_cpu(h.flags);
-	info.seq = be32_to_cpu(h.seq);
-	info.rate_mbps = be64_to_cpu(h.rate_mbps);
-	info.heard_us = be64_to_cpu(h.seen_guid) == b->guid &&
-			be64_to_cpu(h.seen_generation) == b->generation;
+	info.guid = h.guid;
+	info.gen = h.generation;
+	info.lid = h.lid;
+	info.rail_id = h.rail_id;
+	info.mtu = h.mtu;
+	info.caps = h.caps;
+	info.flags = h.flags;
+	info.seq = h.seq;
+	info.rate_mbps = h.rate_mbps;
+	info.heard_us = h.seen_guid == b->guid &&
+			h.seen_generation == b->generation;
 
 	/* Our own frame (looped back), or a frame from a foreign MAC. */
 	if (info.guid == b->guid ||
@@ -435,7 +410,7 @@ void tbib_hello_rx(struct tbib_rail *rail, struct sk_buff *skb, u64 src)
 	}
 
 	spin_lock(&rail->hello_lock);
-	bad = tbib_hello_check_seq(rail, &info);
+	bad = tbib_hello_check_seq(rail, &h);
 	if (bad) {
 		spin_unlock(&rail->hello_lock);
 		tbib_stat_inc(&rail->stats, bad);

@@ -3,12 +3,9 @@
  * Rail handshake: control frames (types 0x00..0x0f of the tbib frame
  * prefix) that find, bind and watch the peer at the other end of a rail.
  *
- * Every tbib frame starts with { u8 version = 1; u8 type; }.  Control
- * frames continue with a big-endian length of the whole control frame
- * (so link padding is ignored) and the fields below; all multi-byte
- * fields are big-endian, offsets fixed.  A receiver accepts longer frames
- * of a known type (newer senders may append fields) and drops shorter
- * ones.
+ * The frame layout (struct tbib_hello), its encoder and decoder and the
+ * sequence rules below are portable code in bond/hellowire.[ch], unit
+ * tested and fuzzed on the host; this file sends and receives the frames.
  *
  * Protocol
  *   DOWN     (no carrier / admin down): nothing is sent.
@@ -49,49 +46,11 @@
 
 #include <linux/types.h>
 
+#include "bond/hellowire.h"
+
 struct sk_buff;
 struct tbib_bond;
 struct tbib_rail;
-
-#define TBIB_FRAME_VERSION		1
-#define TBIB_FRAME_TYPE_CTL_MAX		0x0f	/* 0x00..0x0f: control */
-#define TBIB_FRAME_TYPE_TRANSPORT_MIN	0x10	/* transport (bond/wire.h) */
-
-enum tbib_ctl_type {
-	TBIB_CTL_HELLO = 0x01,
-	TBIB_CTL_BYE = 0x02,
-};
-
-/* HELLO and BYE share one layout (BYE only needs the identity). */
-struct tbib_hello {
-	u8 version;
-	u8 type;
-	__be16 len;		/* of the whole control frame */
-	__be32 caps;		/* TBIB_HELLO_CAP_* */
-	__be64 guid;		/* sender's node GUID */
-	__be64 generation;	/* sender's boot nonce */
-	__be64 seen_guid;	/* whom the sender hears on this link, or 0 */
-	__be64 seen_generation;
-	__be32 lid;		/* sender's LID */
-	__be32 rail_id;		/* sender's id of this rail */
-	__be32 mtu;		/* largest tbib frame the sender accepts */
-	__be32 flags;		/* TBIB_HELLO_F_* */
-	__be64 rate_mbps;	/* sender's link rate */
-	/* from here on only with TBIB_HELLO_CAP_SEQ */
-	__be32 seq;		/* +1 per frame the sender's rail sends */
-	__be32 crc;		/* CRC32C of the first TBIB_HELLO_LEN bytes,
-				 * this field 0 while computing it */
-};
-
-#define TBIB_HELLO_LEN		72	/* what we send */
-#define TBIB_HELLO_MIN_LEN	64	/* senders without TBIB_HELLO_CAP_SEQ */
-
-#define TBIB_HELLO_CAP_CSUM	(1U << 0)	/* can check CRC32C */
-#define TBIB_HELLO_CAP_BOUND	(1U << 1)	/* says TBIB_HELLO_F_BOUND */
-#define TBIB_HELLO_CAP_SEQ	(1U << 2)	/* numbers its frames (seq), crc */
-
-/* The sender is UP, bound to seen_guid on this link: it takes transport. */
-#define TBIB_HELLO_F_BOUND	(1U << 0)
 
 #define TBIB_HELLO_PROBE_MS	100
 #define TBIB_HELLO_KEEPALIVE_MS	250

@@ -2,11 +2,11 @@
 /*
  * Compat layer of the portable striping core.
  *
- * The files wire.c, rxwin.c, txtrack.c and sched.c compile both into
- * tbib.ko (with -DTBIB_KERNEL) and into host unit tests and fuzzers.  They
- * include only this header (plus their own), so everything they need from
- * the environment is listed here: fixed-width types, memset/memcpy, errno
- * values, a 64-bit division and CRC32C.
+ * The files wire.c, hellowire.c, rxwin.c, txtrack.c and sched.c compile
+ * both into tbib.ko (with -DTBIB_KERNEL) and into host unit tests and
+ * fuzzers.  They include only this header (plus their own), so everything
+ * they need from the environment is listed here: fixed-width types,
+ * memset/memcpy, errno values, a 64-bit division and CRC32C.
  *
  * Byte order is handled with explicit byte-wise big-endian helpers instead
  * of unaligned-access headers, whose location differs between kernels.
@@ -53,6 +53,10 @@ typedef int8_t s8;
 typedef int16_t s16;
 typedef int32_t s32;
 typedef int64_t s64;
+/* wire layouts only: the code reads them with tbib_get_be*() */
+typedef uint16_t __be16;
+typedef uint32_t __be32;
+typedef uint64_t __be64;
 
 static inline u64 tbib_div64(u64 a, u64 b)
 {

@@ -4,10 +4,14 @@
  *   corpus/wire/    one valid frame per opcode, with and without CRC,
  *                   ACKs with several SACK sizes, a rail control prefix
  *   corpus/window/  operation sequences for fuzz_window (see its format)
+ *   corpus/hello/   HELLO and BYE frames: numbered, unnumbered, short,
+ *                   longer and padded, a damaged CRC; sequence records
+ *                   for fuzz_hello (see its format)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include "bond/wire.h"
+#include "bond/hellowire.h"
 
 static void put(const char *dir, const char *name, const void *b, size_t n)
 {
@@ -135,13 +139,88 @@ static void window_seeds(const char *dir)
 	put(dir, "big", big, sizeof(big));
 }
 
+/* A frame of @len bytes whose length field says @flen (CRC refreshed). */
+static void hello_put(const char *dir, const char *name,
+		      const struct tbib_hello_fields *f, u32 flen, u32 len)
+{
+	u8 frame[256];
+	u32 i;
+
+	memset(frame, 0, sizeof(frame));
+	for (i = TBIB_HELLO_LEN; i < len; i++)
+		frame[i] = (u8)(i * 7);
+	tbib_hello_encode(frame, sizeof(frame), f);
+	if (flen != TBIB_HELLO_LEN) {
+		tbib_put_be16(frame + TBIB_HELLO_OFF_LEN, (u16)flen);
+		tbib_put_be32(frame + TBIB_HELLO_OFF_CRC, 0);
+		tbib_put_be32(frame + TBIB_HELLO_OFF_CRC,
+			      tbib_crc32c(frame, TBIB_HELLO_LEN));
+	}
+	put(dir, name, frame, len);
+}
+
+/* fuzz_hello format: the input is a frame, and 4-byte sequence records. */
+static void hello_seeds(const char *dir)
+{
+	struct tbib_hello_fields f = {
+		.type = TBIB_CTL_HELLO,
+		.caps = TBIB_HELLO_CAP_CSUM | TBIB_HELLO_CAP_BOUND |
+			TBIB_HELLO_CAP_SEQ,
+		.guid = 0x0002c90300a1b2c3ULL,
+		.generation = 0x5eed5eed12345678ULL,
+		.seen_guid = 0x0002c90300d4e5f6ULL,
+		.seen_generation = 0x0badcafe00000001ULL,
+		.lid = 0x11,
+		.rail_id = 2,
+		.mtu = 1500,
+		.flags = TBIB_HELLO_F_BOUND,
+		.rate_mbps = 40000,
+		.seq = 0xFFFFFFFE,
+	};
+	/* in order, duplicate, late, wrap, unnumbered, other rail and gen */
+	static const u8 seq[] = {
+		0x20, 1, 0, 0,  0x20, 1, 0, 0,  0x20, 0, 0, 0,
+		0x20, 0xFF, 0, 0,  0xE0, 3, 0, 0,  0xE0, 0, 2, 0,
+		0xE0, 0, 6, 0,  0x00, 0, 0, 0,  0x28, 5, 0, 0,
+		0x24, 1, 0, 0,  0x20, 2, 0, 0,  0xA0, 0, 0, 0,
+		0xA0, 0, 0x10, 0,  0x61, 0x80, 0, 0,  0x61, 0x7F, 0, 0,
+		0x21, 1, 0, 0,  0x01, 0, 0, 0,  0x3F, 9, 0, 0,
+	};
+	u8 bad[TBIB_HELLO_LEN];
+
+	hello_put(dir, "hello", &f, TBIB_HELLO_LEN, TBIB_HELLO_LEN);
+	hello_put(dir, "hello-long", &f, 120, 120);
+	hello_put(dir, "hello-padded", &f, TBIB_HELLO_LEN, 100);
+	f.type = TBIB_CTL_BYE;
+	f.flags = 0;
+	f.seq = 7;
+	hello_put(dir, "bye", &f, TBIB_HELLO_LEN, TBIB_HELLO_LEN);
+	/* an older sender: no numbers, no CRC, may end at 64 bytes */
+	f.type = TBIB_CTL_HELLO;
+	f.caps = TBIB_HELLO_CAP_CSUM;
+	f.seq = 0;
+	hello_put(dir, "hello-unnumbered", &f, TBIB_HELLO_LEN, TBIB_HELLO_LEN);
+	hello_put(dir, "hello-unnumbered-64", &f, TBIB_HELLO_MIN_LEN,
+		  TBIB_HELLO_MIN_LEN);
+	hello_put(dir, "hello-unnumbered-66", &f, 66, 80);
+	/* a damaged numbered frame */
+	f.caps = TBIB_HELLO_CAP_CSUM | TBIB_HELLO_CAP_SEQ;
+	f.seq = 1;
+	tbib_hello_encode(bad, sizeof(bad), &f);
+	bad[30] ^= 0x10;
+	put(dir, "hello-bad-crc", bad, sizeof(bad));
+	put(dir, "seq-records", seq, sizeof(seq));
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s WIRE_DIR WINDOW_DIR\n", argv[0]);
+	if (argc != 4) {
+		fprintf(stderr, "usage: %s WIRE_DIR WINDOW_DIR HELLO_DIR\n",
+			argv[0]);
 		return 2;
 	}
 	wire_seeds(argv[1]);
 	window_seeds(argv[2]);
+	hello_seeds(argv[3]);
 	return 0;
 }
