@@ -135,6 +135,8 @@ static void tbib_peer_announce(struct tbib_peer *peer)
 	peer->announced = true;
 }
 
+atomic_t tbib_peer_fail_rails = ATOMIC_INIT(0);
+
 /* Replaces the rail set of @peer by the old one +@add / -@del. */
 static int tbib_peer_update_rails(struct tbib_peer *peer,
 				  struct tbib_rail *add, struct tbib_rail *del)
@@ -144,6 +146,8 @@ static int tbib_peer_update_rails(struct tbib_peer *peer,
 
 	old = rcu_dereference_protected(peer->rails,
 					lockdep_is_held(&tbib_cfg_lock));
+	if (atomic_add_unless(&tbib_peer_fail_rails, -1, 0))
+		return -ENOMEM;
 	new = kzalloc(struct_size(new, rail, old->num + 1), GFP_KERNEL);
 	if (!new)
 		return -ENOMEM;
@@ -192,19 +196,26 @@ static void tbib_peer_delete(struct tbib_peer *peer)
 void tbib_peer_del_rail(struct tbib_peer *peer, struct tbib_rail *rail)
 {
 	struct tbib_peer_rails *rails;
+	bool found = false;
 	unsigned int i, n;
 
 	lockdep_assert_held(&tbib_cfg_lock);
 
 	rails = rcu_dereference_protected(peer->rails,
 					  lockdep_is_held(&tbib_cfg_lock));
-	for (i = 0, n = 0; i < rails->num; i++)
+	for (i = 0, n = 0; i < rails->num; i++) {
 		if (rails->rail[i] != rail)
 			n++;
+		else
+			found = true;
+	}
 	if (!n) {
 		tbib_peer_delete(peer);
 		return;
 	}
+	/* Never added (tbib_peer_add_rail() failed): nothing to take out. */
+	if (!found)
+		return;
 	if (tbib_peer_update_rails(peer, NULL, rail)) {
 		/*
 		 * No memory for a smaller array: remove the rail in place.  A

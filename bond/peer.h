@@ -15,6 +15,7 @@
 #ifndef TBIB_PEER_H
 #define TBIB_PEER_H
 
+#include <linux/atomic.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/rcupdate.h>
@@ -78,8 +79,10 @@ struct tbib_peer *tbib_peer_create(struct tbib_bond *b, u64 guid, u64 gen,
 /* The device's own peer behind its loopback rail @loop; cfg lock held. */
 struct tbib_peer *tbib_peer_create_self(struct tbib_bond *b,
 					struct tbib_rail *loop);
-/* Binds/unbinds an UP rail (cfg lock).  Unbinding the last rail deletes
- * the peer.
+/*
+ * Binds/unbinds an UP rail (cfg lock).  Unbinding the last rail deletes
+ * the peer; unbinding a rail that tbib_peer_add_rail() failed to add
+ * changes nothing else.
  */
 int tbib_peer_add_rail(struct tbib_peer *peer, struct tbib_rail *rail);
 void tbib_peer_del_rail(struct tbib_peer *peer, struct tbib_rail *rail);
@@ -90,6 +93,13 @@ void tbib_peer_del_rail(struct tbib_peer *peer, struct tbib_rail *rail);
 void tbib_peer_reset(struct tbib_peer *peer);
 /* Updates the LID a peer announced (cfg lock). */
 void tbib_peer_set_lid(struct tbib_peer *peer, u32 lid);
+/*
+ * Test hook (debugfs tbib/fail_peer_rails): while positive, each
+ * replacement of a peer's rail set fails as if out of memory and counts
+ * it down.
+ */
+extern atomic_t tbib_peer_fail_rails;
+
 /* Deletes every peer of a dying device (cfg lock, rails already gone). */
 void tbib_peer_del_all(struct tbib_bond *b);
 

@@ -475,6 +475,8 @@ int tbib_transport_init(void)
 	tbib_debugfs = debugfs_create_dir("tbib", NULL);
 	debugfs_create_file("conns", 0400, tbib_debugfs, NULL,
 			    &tbib_conns_fops);
+	debugfs_create_atomic_t("fail_peer_rails", 0600, tbib_debugfs,
+				&tbib_peer_fail_rails);
 	debugfs_create_file("sched", 0400, tbib_debugfs, NULL,
 			    &tbib_sched_fops);
 	return 0;
