@@ -326,10 +326,16 @@ static void tbib_dev_dealloc(struct ib_device *ibdev)
 	struct tbib_dev *dev = to_tbib_dev(ibdev);
 	bool was_live;
 
+	/*
+	 * DEAD: no lookup finds it and no rail can be added from now on.  It
+	 * stays on tbib_devs until the end, so that module unload
+	 * (tbib_dev_del_all) waits for a deletion that ib_core runs for
+	 * someone else (rdma link delete) instead of freeing our code under
+	 * it.
+	 */
 	mutex_lock(&tbib_cfg_lock);
 	was_live = dev->life == TBIB_DEV_LIVE;
-	dev->life = TBIB_DEV_DEAD;	/* no new rails from now on */
-	list_del_init(&dev->node);
+	dev->life = TBIB_DEV_DEAD;
 	tbib_bond_fini(&dev->bond);
 	mutex_unlock(&tbib_cfg_lock);
 
@@ -346,6 +352,10 @@ static void tbib_dev_dealloc(struct ib_device *ibdev)
 	/* Peers are freed after a grace period; their stats went to ours. */
 	synchronize_rcu();
 	tbib_stats_free(&dev->stats);
+
+	mutex_lock(&tbib_cfg_lock);
+	list_del_init(&dev->node);
+	mutex_unlock(&tbib_cfg_lock);
 }
 
 static const struct ib_device_ops tbib_dev_ops = {
@@ -483,7 +493,10 @@ void tbib_dev_del_all(void)
 			return;
 		}
 		if (!ib_device_try_get(&dev->ibdev)) {
-			/* Being registered or unregistered by someone else. */
+			/*
+			 * Being registered or unregistered by someone else:
+			 * wait until it is live or gone from the list.
+			 */
 			mutex_unlock(&tbib_cfg_lock);
 			msleep(20);
 			continue;

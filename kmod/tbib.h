@@ -168,7 +168,10 @@ int tbib_dev_new(const struct tbib_dev_params *p, struct tbib_dev **out,
  * with ib_device_try_get() under the cfg lock and holds no lock now.
  */
 void tbib_dev_unregister(struct tbib_dev *dev);
-/* Unregisters every device (module unload). */
+/*
+ * Unregisters every device and waits for the deletions others started
+ * (module unload).
+ */
 void tbib_dev_del_all(void);
 /* Lookups: cfg lock held; only LIVE devices are returned. */
 struct tbib_dev *tbib_dev_find_name(const char *name);

@@ -8,7 +8,8 @@
 #  - a netdev deleted under a rail removes the rail, with a RAIL_DEL event;
 #  - a device deleted while a user context holds it open is unregistered
 #    (the process gets a fatal event, the command does not hang);
-#  - rmmod with devices, up rails, peers and a listening monitor is clean.
+#  - rmmod with devices, up rails, peers and a listening monitor is clean;
+#  - rmmod while `rdma link delete` runs waits for it (no splat).
 . /tests/lib.sh
 
 command -v genl-garbage >/dev/null || fail "genl-garbage missing from the image (tests/tools)"
@@ -112,6 +113,38 @@ check test ! -e /sys/class/infiniband/tbib1
 kill $mon $holder 2>/dev/null
 wait $mon $holder 2>/dev/null
 lsmod | grep -q '^tbib ' && fail "tbib still loaded"
+# ---- rmmod racing deletions that ib_core runs for someone else ----
+# `rdma link delete` unregisters through ib_core, which calls our
+# dealloc_driver; module unload must wait for it rather than free the
+# code it runs (a splat or a hang here fails the test).
+log "rmmod racing rdma link delete, 8 rounds"
+for round in 1 2 3 4 5 6 7 8; do
+	load_tbib
+	check rdma link add tbibr0 type tbib netdev va0
+	check rdma link add tbibr1 type tbib netdev vb0
+	wait_until 20 grep -q ACTIVE /sys/class/infiniband/tbibr0/ports/1/state ||
+		fail "tbibr0 not active"
+	# every device is being deleted by someone else: unload finds none
+	# of its own to delete and must still wait for theirs; in the later
+	# rounds the unload starts first
+	[ $round -gt 4 ] && { timeout 60 rmmod tbib & rm_pid=$!; }
+	rdma link delete tbibr0 2>/dev/null &
+	d0=$!
+	rdma link delete tbibr1 2>/dev/null &
+	d1=$!
+	if [ $round -le 4 ]; then
+		sleep 0.0$round
+		check timeout 60 rmmod tbib
+	else
+		wait $rm_pid || fail "round $round: rmmod failed"
+	fi
+	wait $d0 $d1 2>/dev/null
+	for d in tbibr0 tbibr1; do
+		check test ! -e /sys/class/infiniband/$d
+	done
+	lsmod | grep -q '^tbib ' && fail "round $round: tbib still loaded"
+done
+
 # and it comes back
 load_tbib
 check tbibctl dev add tbib0
