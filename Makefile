@@ -7,6 +7,8 @@
 #   make deps       only install the deps (packages, newest kernel's root)
 #   make demo       two VMs, four links, perftest through tbib0
 #   make bench      benchmarks into bench/results/
+#   make netlink-gen  regenerate the netlink uapi header and kernel tables
+#                   from netlink/tbib.yaml (the kernel's YNL generator)
 #
 # KVER= picks the kernel to build for (scripts/kernels.sh lists them),
 # KERNELS= the kernels that check uses (FULL_KERNELS= those of them that
@@ -25,7 +27,8 @@ KSRC_DIRS := kmod bond rail netlink
 W ?= 1
 
 .PHONY: all module modules tbibctl tools deps check unit demo bench clean \
-	install dkms-install sparse need-kernel check-run demo-run bench-run
+	install dkms-install sparse need-kernel check-run demo-run bench-run \
+	netlink-gen
 
 all: module tbibctl
 
@@ -65,6 +68,13 @@ tools:
 
 deps:
 	@$(TOP)/scripts/deps.sh
+
+# netlink/uapi/tbib.h and netlink/tbib-nl-gen.[ch] from netlink/tbib.yaml,
+# by tools/net/ynl/ynl-gen-c.py of linux-source-6.12 (extracted into
+# build/ynl/, the package installed if missing).  Commit the result: make
+# check fails while the committed files differ (netlink/check-gen.sh).
+netlink-gen:
+	@$(TOP)/netlink/gen.sh
 
 unit:
 	$(MAKE) -C $(TOP)/tests/unit run

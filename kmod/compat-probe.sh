@@ -26,6 +26,8 @@ probe() {
 
 # 6.2: dump requests carry their parsed attributes in a struct genl_info
 probe GENL_INFO_DUMP net/genetlink.h 'genl_info_dump\('
+# 6.2: nla_policy.range points to a const struct netlink_range_validation
+probe CONST_NLA_RANGE net/netlink.h 'const struct netlink_range_validation \*range$'
 # 6.11: create_cq gets the uverbs attribute bundle, not the udata
 probe CREATE_CQ_ATTRS rdma/ib_verbs.h '\(\*create_cq\)\([^)]*struct uverbs_attr_bundle'
 # 6.13: hrtimer_setup() sets the callback with the clock and mode

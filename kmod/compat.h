@@ -27,6 +27,20 @@
 #define genl_info_dump(cb)	genl_dumpit_info(cb)
 #endif
 
+/*
+ * 6.2: a policy's range structure is const, as the policies that
+ * ynl-gen-c.py writes (netlink/tbib-nl-gen.c) declare it.  Before, the
+ * pointer was not, though the core only ever reads through it.
+ */
+#ifndef TBIB_HAVE_CONST_NLA_RANGE
+#undef NLA_POLICY_FULL_RANGE
+#define NLA_POLICY_FULL_RANGE(tp, _range) {				\
+	.type = NLA_ENSURE_UINT_OR_BINARY_TYPE(tp),			\
+	.validation_type = NLA_VALIDATE_RANGE_PTR,			\
+	.range = (struct netlink_range_validation *)(_range),		\
+}
+#endif
+
 /* 6.13: hrtimer_setup() replaces hrtimer_init() + setting ->function. */
 #ifndef TBIB_HAVE_HRTIMER_SETUP
 static inline void

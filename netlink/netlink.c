@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The "tbib" generic netlink family (spec: netlink/tbib.yaml, uapi:
- * netlink/uapi/tbib.h).
+ * The "tbib" generic netlink family (spec: netlink/tbib.yaml).  The uapi
+ * header netlink/uapi/tbib.h and the policies and op table
+ * netlink/tbib-nl-gen.[ch] are generated from the spec ("make
+ * netlink-gen"); the op table calls the tbib_nl_<op>_doit/dumpit below.
  *
  * Modern style: every command has its own strict policy (the family
  * leaves resv_start_op at 0, so the core validates all of them strictly
@@ -23,6 +25,7 @@
 
 #include "kmod/tbib.h"
 #include "netlink/nl.h"
+#include "netlink/tbib-nl-gen.h"
 #include "bond/hello.h"
 #include "bond/bind.h"
 #include "bond/peer.h"
@@ -31,8 +34,6 @@
 static struct genl_family tbib_genl_family;
 static u32 tbib_nl_gen = 1;	/* cfg lock */
 
-#define TBIB_USB4_EP_MAX	64
-
 /* Missing mandatory attribute: machine readable + human readable. */
 #define TBIB_NL_REQUIRE(info, attr, msg) ({				\
 	bool __miss = GENL_REQ_ATTR_CHECK(info, attr);			\
@@ -40,78 +41,6 @@ static u32 tbib_nl_gen = 1;	/* cfg lock */
 		NL_SET_ERR_MSG((info)->extack, msg);			\
 	__miss;								\
 })
-
-/* ------------------------------------------------------------------ */
-/* policies                                                           */
-
-static struct netlink_range_validation tbib_ifindex_range = {
-	.min = 1,
-	.max = INT_MAX,
-};
-
-#define TBIB_POL_DEV_NAME { .type = NLA_NUL_STRING, .len = TBIB_DEV_NAME_MAX - 1 }
-/* Limits beyond s16 need a range structure (non-const on 6.1). */
-static struct netlink_range_validation tbib_lid_range = {
-	.min = TBIB_LID_MIN,
-	.max = TBIB_LID_MAX,
-};
-
-#define TBIB_POL_LID	NLA_POLICY_FULL_RANGE(NLA_U32, &tbib_lid_range)
-
-static const struct nla_policy tbib_dev_new_policy[TBIB_A_DEV_MAX + 1] = {
-	[TBIB_A_DEV_NAME] = TBIB_POL_DEV_NAME,
-	[TBIB_A_DEV_GUID] = NLA_POLICY_MIN(NLA_U64, 1),
-	[TBIB_A_DEV_LID] = TBIB_POL_LID,
-};
-
-static const struct nla_policy tbib_dev_id_policy[TBIB_A_DEV_MAX + 1] = {
-	[TBIB_A_DEV_NAME] = TBIB_POL_DEV_NAME,
-	[TBIB_A_DEV_INDEX] = { .type = NLA_U32 },
-};
-
-static const struct nla_policy tbib_dev_set_policy[TBIB_A_DEV_MAX + 1] = {
-	[TBIB_A_DEV_NAME] = TBIB_POL_DEV_NAME,
-	[TBIB_A_DEV_INDEX] = { .type = NLA_U32 },
-	[TBIB_A_DEV_LID] = TBIB_POL_LID,
-};
-
-static const struct nla_policy tbib_rail_add_policy[TBIB_A_RAIL_MAX + 1] = {
-	[TBIB_A_RAIL_DEV_NAME] = TBIB_POL_DEV_NAME,
-	[TBIB_A_RAIL_TYPE] = NLA_POLICY_RANGE(NLA_U32, TBIB_RAIL_TYPE_NETDEV,
-					      TBIB_RAIL_TYPE_USB4),
-	[TBIB_A_RAIL_IFINDEX] = NLA_POLICY_FULL_RANGE(NLA_U32, &tbib_ifindex_range),
-	[TBIB_A_RAIL_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[TBIB_A_RAIL_USB4_EP] = { .type = NLA_NUL_STRING,
-				  .len = TBIB_USB4_EP_MAX - 1 },
-	[TBIB_A_RAIL_PEER_MAC] = NLA_POLICY_ETH_ADDR,
-	[TBIB_A_RAIL_WEIGHT] = NLA_POLICY_MAX(NLA_U32, TBIB_WEIGHT_MAX),
-	[TBIB_A_RAIL_CSUM] = NLA_POLICY_MAX(NLA_U8, 1),
-	[TBIB_A_RAIL_ADMIN_STATE] = NLA_POLICY_MAX(NLA_U8, TBIB_ADMIN_UP),
-};
-
-static const struct nla_policy tbib_rail_id_policy[TBIB_A_RAIL_MAX + 1] = {
-	[TBIB_A_RAIL_DEV_NAME] = TBIB_POL_DEV_NAME,
-	[TBIB_A_RAIL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[TBIB_A_RAIL_IFINDEX] = NLA_POLICY_FULL_RANGE(NLA_U32, &tbib_ifindex_range),
-	[TBIB_A_RAIL_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-};
-
-static const struct nla_policy tbib_rail_set_policy[TBIB_A_RAIL_MAX + 1] = {
-	[TBIB_A_RAIL_DEV_NAME] = TBIB_POL_DEV_NAME,
-	[TBIB_A_RAIL_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[TBIB_A_RAIL_IFINDEX] = NLA_POLICY_FULL_RANGE(NLA_U32, &tbib_ifindex_range),
-	[TBIB_A_RAIL_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[TBIB_A_RAIL_PEER_MAC] = NLA_POLICY_ETH_ADDR,
-	[TBIB_A_RAIL_WEIGHT] = NLA_POLICY_MAX(NLA_U32, TBIB_WEIGHT_MAX),
-	[TBIB_A_RAIL_CSUM] = NLA_POLICY_MAX(NLA_U8, 1),
-	[TBIB_A_RAIL_ADMIN_STATE] = NLA_POLICY_MAX(NLA_U8, TBIB_ADMIN_UP),
-};
-
-static const struct nla_policy tbib_peer_get_policy[TBIB_A_PEER_MAX + 1] = {
-	[TBIB_A_PEER_DEV_NAME] = TBIB_POL_DEV_NAME,
-	[TBIB_A_PEER_GUID] = NLA_POLICY_MIN(NLA_U64, 1),
-	[TBIB_A_PEER_LID] = TBIB_POL_LID,
-};
 
 /* ------------------------------------------------------------------ */
 /* message building                                                   */
@@ -441,7 +370,7 @@ static struct tbib_rail *tbib_nl_dev_rail(struct genl_info *info)
 /* ------------------------------------------------------------------ */
 /* device commands                                                    */
 
-static int tbib_nl_dev_new(struct sk_buff *skb, struct genl_info *info)
+int tbib_nl_dev_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tbib_dev_params p = {};
 	struct tbib_dev *dev;
@@ -483,7 +412,7 @@ static int tbib_nl_dev_new(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-static int tbib_nl_dev_del(struct sk_buff *skb, struct genl_info *info)
+int tbib_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tbib_dev *dev;
 
@@ -505,7 +434,7 @@ static int tbib_nl_dev_del(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int tbib_nl_dev_set(struct sk_buff *skb, struct genl_info *info)
+int tbib_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tbib_dev *dev;
 	int ret = 0;
@@ -530,7 +459,7 @@ out:
 	return ret;
 }
 
-static int tbib_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
+int tbib_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tbib_dev *dev;
 	struct sk_buff *msg;
@@ -558,8 +487,8 @@ static int tbib_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /* cb->args[0]: id of the last device dumped. */
-static int tbib_nl_dev_get_dumpit(struct sk_buff *skb,
-				  struct netlink_callback *cb)
+int tbib_nl_dev_get_dumpit(struct sk_buff *skb,
+			   struct netlink_callback *cb)
 {
 	struct tbib_dev *dev;
 	int ret = 0;
@@ -585,7 +514,7 @@ static int tbib_nl_dev_get_dumpit(struct sk_buff *skb,
 /* ------------------------------------------------------------------ */
 /* rail commands                                                      */
 
-static int tbib_nl_rail_add(struct sk_buff *skb, struct genl_info *info)
+int tbib_nl_rail_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tbib_rail_netdev_params p = {
 		.weight = TBIB_WEIGHT_DEFAULT,
@@ -675,7 +604,7 @@ unlock:
 	return msg ? genlmsg_reply(msg, info) : 0;
 }
 
-static int tbib_nl_rail_del(struct sk_buff *skb, struct genl_info *info)
+int tbib_nl_rail_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tbib_rail *rail;
 
@@ -691,7 +620,7 @@ static int tbib_nl_rail_del(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int tbib_nl_rail_set(struct sk_buff *skb, struct genl_info *info)
+int tbib_nl_rail_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
 	struct tbib_rail *rail;
@@ -755,7 +684,7 @@ out:
 	return ret;
 }
 
-static int tbib_nl_rail_get_doit(struct sk_buff *skb, struct genl_info *info)
+int tbib_nl_rail_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct tbib_rail *rail;
 	struct sk_buff *msg;
@@ -865,8 +794,8 @@ static int tbib_nl_rail_dump_dev(struct sk_buff *skb,
 	return 0;
 }
 
-static int tbib_nl_rail_get_dumpit(struct sk_buff *skb,
-				   struct netlink_callback *cb)
+int tbib_nl_rail_get_dumpit(struct sk_buff *skb,
+			    struct netlink_callback *cb)
 {
 	return tbib_nl_dump_devs(skb, cb, TBIB_A_RAIL_DEV_NAME,
 				 tbib_nl_rail_dump_dev);
@@ -875,7 +804,7 @@ static int tbib_nl_rail_get_dumpit(struct sk_buff *skb,
 /* ------------------------------------------------------------------ */
 /* peer commands                                                      */
 
-static int tbib_nl_peer_get_doit(struct sk_buff *skb, struct genl_info *info)
+int tbib_nl_peer_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
 	struct tbib_peer *peer = NULL;
@@ -946,8 +875,8 @@ static int tbib_nl_peer_dump_dev(struct sk_buff *skb,
 	return 0;
 }
 
-static int tbib_nl_peer_get_dumpit(struct sk_buff *skb,
-				   struct netlink_callback *cb)
+int tbib_nl_peer_get_dumpit(struct sk_buff *skb,
+			    struct netlink_callback *cb)
 {
 	return tbib_nl_dump_devs(skb, cb, TBIB_A_PEER_DEV_NAME,
 				 tbib_nl_peer_dump_dev);
@@ -956,75 +885,15 @@ static int tbib_nl_peer_get_dumpit(struct sk_buff *skb,
 /* ------------------------------------------------------------------ */
 /* family                                                             */
 
-static const struct genl_ops tbib_nl_ops[] = {
-	{
-		.cmd = TBIB_CMD_DEV_NEW,
-		.flags = GENL_ADMIN_PERM,
-		.doit = tbib_nl_dev_new,
-		.policy = tbib_dev_new_policy,
-		.maxattr = TBIB_A_DEV_MAX,
-	},
-	{
-		.cmd = TBIB_CMD_DEV_DEL,
-		.flags = GENL_ADMIN_PERM,
-		.doit = tbib_nl_dev_del,
-		.policy = tbib_dev_id_policy,
-		.maxattr = TBIB_A_DEV_MAX,
-	},
-	{
-		.cmd = TBIB_CMD_DEV_GET,
-		.doit = tbib_nl_dev_get_doit,
-		.dumpit = tbib_nl_dev_get_dumpit,
-		.policy = tbib_dev_id_policy,
-		.maxattr = TBIB_A_DEV_MAX,
-	},
-	{
-		.cmd = TBIB_CMD_DEV_SET,
-		.flags = GENL_ADMIN_PERM,
-		.doit = tbib_nl_dev_set,
-		.policy = tbib_dev_set_policy,
-		.maxattr = TBIB_A_DEV_MAX,
-	},
-	{
-		.cmd = TBIB_CMD_RAIL_ADD,
-		.flags = GENL_ADMIN_PERM,
-		.doit = tbib_nl_rail_add,
-		.policy = tbib_rail_add_policy,
-		.maxattr = TBIB_A_RAIL_MAX,
-	},
-	{
-		.cmd = TBIB_CMD_RAIL_DEL,
-		.flags = GENL_ADMIN_PERM,
-		.doit = tbib_nl_rail_del,
-		.policy = tbib_rail_id_policy,
-		.maxattr = TBIB_A_RAIL_MAX,
-	},
-	{
-		.cmd = TBIB_CMD_RAIL_GET,
-		.doit = tbib_nl_rail_get_doit,
-		.dumpit = tbib_nl_rail_get_dumpit,
-		.policy = tbib_rail_id_policy,
-		.maxattr = TBIB_A_RAIL_MAX,
-	},
-	{
-		.cmd = TBIB_CMD_RAIL_SET,
-		.flags = GENL_ADMIN_PERM,
-		.doit = tbib_nl_rail_set,
-		.policy = tbib_rail_set_policy,
-		.maxattr = TBIB_A_RAIL_MAX,
-	},
-	{
-		.cmd = TBIB_CMD_PEER_GET,
-		.doit = tbib_nl_peer_get_doit,
-		.dumpit = tbib_nl_peer_get_dumpit,
-		.policy = tbib_peer_get_policy,
-		.maxattr = TBIB_A_PEER_MAX,
-	},
-};
-
-static const struct genl_multicast_group tbib_nl_mcgrps[] = {
-	{ .name = TBIB_MCGRP_EVENTS },
-};
+/*
+ * The policies, the op table (tbib_nl_ops: per-op policies, which 6.1
+ * takes; split ops came in 6.2) and the multicast groups, generated from
+ * netlink/tbib.yaml ("make netlink-gen").  Compiled here, not as an object
+ * of its own: ynl-gen-c.py makes tbib_nl_mcgrps static and writes the
+ * family struct itself only for protocol "genetlink", whose split ops and
+ * netnsok the family cannot take.
+ */
+#include "netlink/tbib-nl-gen.c"
 
 static struct genl_family tbib_genl_family = {
 	.name = TBIB_GENL_NAME,

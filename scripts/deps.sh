@@ -16,8 +16,9 @@ pkgs=(
 	# the newest kernel's build root (Debian 13 + trixie-backports)
 	mmdebstrap
 	libnl-3-dev libnl-genl-3-dev libibverbs-dev
-	# host unit tests, sanitizers, fuzzers, the netlink spec check
-	python3 python3-yaml
+	# host unit tests, sanitizers, fuzzers; the netlink code generator
+	# (tools/net/ynl of the kernel source) and its check
+	python3 python3-yaml python3-jsonschema linux-source-6.12
 	clang llvm libclang-rt-14-dev
 	# VM harness
 	qemu-system-x86 busybox-static cpio kmod iproute2 zstd xz-utils
