@@ -23,7 +23,9 @@
  *	error, ERROR (IB_EVENT_QP_ACCESS_ERR);
  *   a bad local receive buffer: the receive WQE completes with the local
  *	error, NAK remote operational error, ERROR.
- * UC drops the message instead, and gives up on gaps (ack.c).
+ * UC drops the message instead, and only it: the next FIRST or ONLY packet
+ * is received normally (tbib_resp_begin); UC also gives up on gaps
+ * (ack.c).
  *
  * READ and atomic requests are remembered (struct tbib_rcache): a
  * duplicate READ is served again from the remembered request (the data is
@@ -246,6 +248,22 @@ static int tbib_resp_complete(struct tbib_conn *c, const struct tbib_pkt *p,
 	return TBIB_RESP_NEXT;
 }
 
+/*
+ * A FIRST or ONLY packet: a new message.  RC: the one before must have
+ * ended.  UC: whatever became of the one before, its missing tail or its
+ * error dropped that message only; this one is received normally.  (A
+ * message dropped by an error is swallowed up to its LAST packet, or up
+ * to the next FIRST or ONLY one if its LAST is lost too, as IB has it.)
+ */
+static int tbib_resp_begin(struct tbib_conn *c, struct tbib_peer *peer,
+			   u32 psn)
+{
+	if (c->rmsg.kind != TBIB_RMSG_NONE && c->type == IB_QPT_RC)
+		return tbib_resp_inv_req(c, peer, psn);
+	tbib_rmsg_end(c);
+	return TBIB_RESP_NEXT;
+}
+
 static int tbib_resp_send(struct tbib_conn *c, struct tbib_peer *peer,
 			  struct sk_buff *skb, const struct tbib_pkt *p,
 			  u8 opf)
@@ -256,11 +274,8 @@ static int tbib_resp_send(struct tbib_conn *c, struct tbib_peer *peer,
 	int res, err;
 
 	if (opf & TBIB_OPF_FIRST) {
-		if (m->kind != TBIB_RMSG_NONE) {
-			if (c->type == IB_QPT_RC)
-				return tbib_resp_inv_req(c, peer, psn);
-			tbib_rmsg_end(c);	/* UC: the old one is lost */
-		}
+		if (tbib_resp_begin(c, peer, psn) == TBIB_RESP_STOP)
+			return TBIB_RESP_STOP;
 		w = tbib_resp_take(c, peer, psn, &res);
 		if (!w) {
 			if (res == TBIB_RESP_NEXT)	/* UC: swallow it */
@@ -325,11 +340,8 @@ static int tbib_resp_write(struct tbib_conn *c, struct tbib_peer *peer,
 	int res, err;
 
 	if (opf & TBIB_OPF_FIRST) {
-		if (m->kind != TBIB_RMSG_NONE) {
-			if (c->type == IB_QPT_RC)
-				return tbib_resp_inv_req(c, peer, psn);
-			tbib_rmsg_end(c);
-		}
+		if (tbib_resp_begin(c, peer, psn) == TBIB_RESP_STOP)
+			return TBIB_RESP_STOP;
 		if (p->reth.dma_len) {
 			if (!(c->access & IB_ACCESS_REMOTE_WRITE))
 				return tbib_resp_access_err(c, peer, psn);

@@ -23,7 +23,9 @@
  * the buffer of the failed operation itself); the pages around each MR
  * must never change.  Also with traffic: a CQ armed for solicited
  * completions only, the SRQ limit event, resizing CQs that hold
- * completions.  NAMEs select cases by substring.
+ * completions.  And a UC error that costs one message, never the QP: a
+ * WRITE with a wrong rkey (dropped; the WRITE and the SEND after it
+ * arrive).  NAMEs select cases by substring.
  *
  * kill-peer: B lives in a child process that is SIGKILLed in the middle
  * of a stream of WRITEs: A must get IB_WC_RETRY_EXC_ERR in bounded time.
@@ -132,6 +134,11 @@ static void run_cases(int argc, char **argv)
 				  IBV_WR_RDMA_READ, F_DEREG);
 	if (WANT("ebusy"))
 		case_busy();
+	if (WANT("uc-bad-rkey-write-then-write-send"))
+		case_uc_bad_rkey("uc-bad-rkey-write-then-write-send", 64, true);
+	if (WANT("uc-bad-rkey-multi-packet-write-then-send"))
+		case_uc_bad_rkey("uc-bad-rkey-multi-packet-write-then-send",
+				 200 << 10, false);
 #undef WANT
 }
 
