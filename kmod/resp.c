@@ -25,7 +25,8 @@
  *	error, NAK remote operational error, ERROR.
  * UC drops the message instead, and only it: the next FIRST or ONLY packet
  * is received normally (tbib_resp_begin); UC also gives up on gaps
- * (ack.c).
+ * (ack.c).  UD: a datagram too big for its receive WQE completes that WQE
+ * with a local length error, and the QP goes on.
  *
  * READ and atomic requests are remembered (struct tbib_rcache): a
  * duplicate READ is served again from the remembered request (the data is
@@ -216,14 +217,16 @@ static struct tbib_recv_wqe *tbib_resp_take(struct tbib_conn *c,
 	return w;
 }
 
-static int tbib_resp_complete(struct tbib_conn *c, const struct tbib_pkt *p,
-			      enum ib_wc_opcode opcode, u32 byte_len,
-			      u32 wc_flags)
+/* Complete the receive WQE of the message; a CQ overflow is fatal. */
+static int tbib_resp_complete_status(struct tbib_conn *c,
+				     const struct tbib_pkt *p, u8 status,
+				     enum ib_wc_opcode opcode, u32 byte_len,
+				     u32 wc_flags)
 {
 	struct ib_wc wc;
 
 	memset(&wc, 0, sizeof(wc));
-	wc.status = IB_WC_SUCCESS;
+	wc.status = status;
 	wc.opcode = opcode;
 	wc.byte_len = byte_len;
 	wc.wc_flags = wc_flags;
@@ -246,6 +249,14 @@ static int tbib_resp_complete(struct tbib_conn *c, const struct tbib_pkt *p,
 		return TBIB_RESP_STOP;
 	}
 	return TBIB_RESP_NEXT;
+}
+
+static int tbib_resp_complete(struct tbib_conn *c, const struct tbib_pkt *p,
+			      enum ib_wc_opcode opcode, u32 byte_len,
+			      u32 wc_flags)
+{
+	return tbib_resp_complete_status(c, p, IB_WC_SUCCESS, opcode, byte_len,
+					 wc_flags);
 }
 
 /*
@@ -970,10 +981,15 @@ void tbib_resp_ud_rx(struct tbib_conn *c, struct sk_buff *skb,
 		tbib_resp_fatal(c, NULL, 0, 0, w->status, IB_EVENT_QP_FATAL);
 		goto out;
 	}
-	/* the first 40 bytes of the buffer are the (absent) GRH */
+	/*
+	 * The first 40 bytes of the buffer are the (absent) GRH.  A datagram
+	 * too big for the rest fails this receive only, as on an HCA: the
+	 * WQE completes with a local length error, the QP stays as it is
+	 * and the next datagram takes the next WQE.
+	 */
 	if ((u64)len + TBIB_GRH_LEN > w->length) {
-		tbib_resp_fatal(c, NULL, 0, 0, IB_WC_LOC_LEN_ERR,
-				IB_EVENT_QP_FATAL);
+		tbib_resp_complete_status(c, p, IB_WC_LOC_LEN_ERR, IB_WC_RECV,
+					  0, 0);
 		goto out;
 	}
 	tbib_sgl_init(&sgl, c->qp, w->sge, w->num_sge, IB_ACCESS_LOCAL_WRITE);

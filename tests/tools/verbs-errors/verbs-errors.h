@@ -213,9 +213,10 @@ int post_send_msg(struct side *a, uint64_t id, size_t off, uint32_t len);
 void case_rnr_late_recv(const char *name, uint32_t len, bool imm);
 void case_rnr_then_peer_gone(void);
 
-/* ---- uc.c: an error that costs one message, never the QP ---------------- */
+/* ---- uc.c, ud.c: errors that cost one message, never the QP ------------- */
 
 void case_uc_bad_rkey(const char *name, uint32_t bad_len, bool write_next);
+void case_ud_too_big(void);
 
 /* ---- notify.c: notification, SRQ limit, CQ resize ------------------------ */
 
