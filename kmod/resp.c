@@ -23,7 +23,10 @@
  *	error, ERROR (IB_EVENT_QP_ACCESS_ERR);
  *   a bad local receive buffer: the receive WQE completes with the local
  *	error, NAK remote operational error, ERROR.
- * UC drops the message instead, and gives up on gaps (ack.c).
+ * UC drops the message instead, and only it: the next FIRST or ONLY packet
+ * is received normally (tbib_resp_begin); UC also gives up on gaps
+ * (ack.c).  UD: a datagram too big for its receive WQE completes that WQE
+ * with a local length error, and the QP goes on.
  *
  * READ and atomic requests are remembered (struct tbib_rcache): a
  * duplicate READ is served again from the remembered request (the data is
@@ -214,14 +217,16 @@ static struct tbib_recv_wqe *tbib_resp_take(struct tbib_conn *c,
 	return w;
 }
 
-static int tbib_resp_complete(struct tbib_conn *c, const struct tbib_pkt *p,
-			      enum ib_wc_opcode opcode, u32 byte_len,
-			      u32 wc_flags)
+/* Complete the receive WQE of the message; a CQ overflow is fatal. */
+static int tbib_resp_complete_status(struct tbib_conn *c,
+				     const struct tbib_pkt *p, u8 status,
+				     enum ib_wc_opcode opcode, u32 byte_len,
+				     u32 wc_flags)
 {
 	struct ib_wc wc;
 
 	memset(&wc, 0, sizeof(wc));
-	wc.status = IB_WC_SUCCESS;
+	wc.status = status;
 	wc.opcode = opcode;
 	wc.byte_len = byte_len;
 	wc.wc_flags = wc_flags;
@@ -246,6 +251,30 @@ static int tbib_resp_complete(struct tbib_conn *c, const struct tbib_pkt *p,
 	return TBIB_RESP_NEXT;
 }
 
+static int tbib_resp_complete(struct tbib_conn *c, const struct tbib_pkt *p,
+			      enum ib_wc_opcode opcode, u32 byte_len,
+			      u32 wc_flags)
+{
+	return tbib_resp_complete_status(c, p, IB_WC_SUCCESS, opcode, byte_len,
+					 wc_flags);
+}
+
+/*
+ * A FIRST or ONLY packet: a new message.  RC: the one before must have
+ * ended.  UC: whatever became of the one before, its missing tail or its
+ * error dropped that message only; this one is received normally.  (A
+ * message dropped by an error is swallowed up to its LAST packet, or up
+ * to the next FIRST or ONLY one if its LAST is lost too, as IB has it.)
+ */
+static int tbib_resp_begin(struct tbib_conn *c, struct tbib_peer *peer,
+			   u32 psn)
+{
+	if (c->rmsg.kind != TBIB_RMSG_NONE && c->type == IB_QPT_RC)
+		return tbib_resp_inv_req(c, peer, psn);
+	tbib_rmsg_end(c);
+	return TBIB_RESP_NEXT;
+}
+
 static int tbib_resp_send(struct tbib_conn *c, struct tbib_peer *peer,
 			  struct sk_buff *skb, const struct tbib_pkt *p,
 			  u8 opf)
@@ -256,11 +285,8 @@ static int tbib_resp_send(struct tbib_conn *c, struct tbib_peer *peer,
 	int res, err;
 
 	if (opf & TBIB_OPF_FIRST) {
-		if (m->kind != TBIB_RMSG_NONE) {
-			if (c->type == IB_QPT_RC)
-				return tbib_resp_inv_req(c, peer, psn);
-			tbib_rmsg_end(c);	/* UC: the old one is lost */
-		}
+		if (tbib_resp_begin(c, peer, psn) == TBIB_RESP_STOP)
+			return TBIB_RESP_STOP;
 		w = tbib_resp_take(c, peer, psn, &res);
 		if (!w) {
 			if (res == TBIB_RESP_NEXT)	/* UC: swallow it */
@@ -325,11 +351,8 @@ static int tbib_resp_write(struct tbib_conn *c, struct tbib_peer *peer,
 	int res, err;
 
 	if (opf & TBIB_OPF_FIRST) {
-		if (m->kind != TBIB_RMSG_NONE) {
-			if (c->type == IB_QPT_RC)
-				return tbib_resp_inv_req(c, peer, psn);
-			tbib_rmsg_end(c);
-		}
+		if (tbib_resp_begin(c, peer, psn) == TBIB_RESP_STOP)
+			return TBIB_RESP_STOP;
 		if (p->reth.dma_len) {
 			if (!(c->access & IB_ACCESS_REMOTE_WRITE))
 				return tbib_resp_access_err(c, peer, psn);
@@ -958,10 +981,15 @@ void tbib_resp_ud_rx(struct tbib_conn *c, struct sk_buff *skb,
 		tbib_resp_fatal(c, NULL, 0, 0, w->status, IB_EVENT_QP_FATAL);
 		goto out;
 	}
-	/* the first 40 bytes of the buffer are the (absent) GRH */
+	/*
+	 * The first 40 bytes of the buffer are the (absent) GRH.  A datagram
+	 * too big for the rest fails this receive only, as on an HCA: the
+	 * WQE completes with a local length error, the QP stays as it is
+	 * and the next datagram takes the next WQE.
+	 */
 	if ((u64)len + TBIB_GRH_LEN > w->length) {
-		tbib_resp_fatal(c, NULL, 0, 0, IB_WC_LOC_LEN_ERR,
-				IB_EVENT_QP_FATAL);
+		tbib_resp_complete_status(c, p, IB_WC_LOC_LEN_ERR, IB_WC_RECV,
+					  0, 0);
 		goto out;
 	}
 	tbib_sgl_init(&sgl, c->qp, w->sge, w->num_sge, IB_ACCESS_LOCAL_WRITE);

@@ -7,7 +7,9 @@
 # remote access errors (rkey, bounds, rights), local protection errors,
 # RNR, bad receives, the peer QP destroyed, objects in use (EBUSY), SEND
 # with Invalidate and LOCAL_INV of ordinary MRs, solicited-only CQ events,
-# the SRQ limit event, CQs resized while they hold completions; then
+# the SRQ limit event, CQs resized while they hold completions, and the
+# UC and UD errors that cost one message and never the QP (a UC WRITE
+# with a bad rkey, a UD datagram too big for its receive); then
 # the peer's process killed, the peer's rails deleted, and the peer device
 # deleted under a stream of WRITEs (IB_WC_RETRY_EXC_ERR in bounded time,
 # no hang); the last ACK of a SEND lost with the receiver's QP destroyed

@@ -12,7 +12,8 @@
 #     (tests/tools/flush.c; kernels 6.2+);
 #  2. tbib0 with rails to tbib1 (port ACTIVE): the error cases of
 #     verbs-errors with both ends on tbib0 (the IB completion status of
-#     every error path), perftest (write, read, send, atomic, the
+#     every error path, and the UC and UD errors that must not stop the
+#     QP), perftest (write, read, send, atomic, the
 #     latency tools) on tbib0 alone, while the rails carry nothing of it;
 #     then the pingpongs again with every rail down;
 #  3. tbib0 and tbib1 of one host with no rail between them do not reach

@@ -5,7 +5,9 @@
 # UD and SRQ, several sizes, over ONE rail whose MTU is the one the README
 # gives thunderbolt-net (65520): wire packets far larger than the 4096-byte
 # IB MTU the port reports.  Then RDMA ATOMIC WRITE and FLUSH between them,
-# and memory windows of tbib0 used from tbib1.
+# memory windows of tbib0 used from tbib1, and the UC and UD cases of
+# verbs-errors (a UC WRITE with a bad rkey drops that message only, a UD
+# datagram too big for its receive fails that receive only).
 . /tests/lib.sh
 . /tests/_xport-lib.sh
 
@@ -49,4 +51,6 @@ check timeout 120 atomic-write -a tbib0 -b tbib1 -n 200
 flush_test -a tbib0 -b tbib1
 # memory windows of tbib0, used by QPs of tbib1 (tests/tools/mw.c)
 check timeout 180 mw -a tbib0 -b tbib1
+# UC and UD errors that cost one message, never the QP, over 64 KiB frames
+check timeout 120 verbs-errors -a tbib0 -b tbib1 cases uc- ud-
 log "done"

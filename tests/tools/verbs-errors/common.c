@@ -158,12 +158,13 @@ void side_open(struct side *s, struct dev *d, int access,
 		die("reg_mr on %s access %#x", d->name, access);
 }
 
-/* The side's QP, its receives from @srq if not NULL. */
-static void side_qp_srq(struct side *s, struct ibv_srq *srq)
+/* The side's QP of type @t, its receives from @srq if not NULL. */
+static void side_qp_srq(struct side *s, struct ibv_srq *srq,
+			enum ibv_qp_type t)
 {
 	struct ibv_qp_init_attr ia = {
 		.send_cq = s->cq, .recv_cq = s->rcq, .srq = srq,
-		.qp_type = IBV_QPT_RC,
+		.qp_type = t,
 		.cap = { .max_send_wr = 32, .max_recv_wr = 32,
 			 .max_send_sge = 2, .max_recv_sge = 2 },
 	};
@@ -175,7 +176,13 @@ static void side_qp_srq(struct side *s, struct ibv_srq *srq)
 
 void side_qp(struct side *s)
 {
-	side_qp_srq(s, NULL);
+	side_qp_srq(s, NULL, IBV_QPT_RC);
+}
+
+/* An RC, UC or UD QP (qp_connect connects RC and UC). */
+void side_qp_type(struct side *s, enum ibv_qp_type t)
+{
+	side_qp_srq(s, NULL, t);
 }
 
 void side_close(struct side *s)
@@ -219,10 +226,11 @@ static uint32_t psn_of(uint32_t qpn)
 	return (qpn * 0x9e37u + 0x1234) & 0xffffff;
 }
 
-/* RESET -> RTS towards (@rqpn, @rlid). */
+/* RESET -> RTS towards (@rqpn, @rlid); UC takes no RC-only attribute. */
 void qp_connect(struct side *s, uint32_t rqpn, uint16_t rlid,
 		const struct qpopt *o)
 {
+	bool uc = s->qp->qp_type == IBV_QPT_UC;
 	struct ibv_qp_attr a;
 
 	memset(&a, 0, sizeof(a));
@@ -243,7 +251,8 @@ void qp_connect(struct side *s, uint32_t rqpn, uint16_t rlid,
 	a.ah_attr.port_num = 1;
 	if (ibv_modify_qp(s->qp, &a, IBV_QP_STATE | IBV_QP_AV |
 			  IBV_QP_PATH_MTU | IBV_QP_DEST_QPN | IBV_QP_RQ_PSN |
-			  IBV_QP_MAX_DEST_RD_ATOMIC | IBV_QP_MIN_RNR_TIMER))
+			  (uc ? 0 : IBV_QP_MAX_DEST_RD_ATOMIC |
+				    IBV_QP_MIN_RNR_TIMER)))
 		die("RTR");
 	memset(&a, 0, sizeof(a));
 	a.qp_state = IBV_QPS_RTS;
@@ -252,9 +261,10 @@ void qp_connect(struct side *s, uint32_t rqpn, uint16_t rlid,
 	a.rnr_retry = o->rnr_retry;
 	a.sq_psn = psn_of(s->qp->qp_num);
 	a.max_rd_atomic = 4;
-	if (ibv_modify_qp(s->qp, &a, IBV_QP_STATE | IBV_QP_TIMEOUT |
-			  IBV_QP_RETRY_CNT | IBV_QP_RNR_RETRY | IBV_QP_SQ_PSN |
-			  IBV_QP_MAX_QP_RD_ATOMIC))
+	if (ibv_modify_qp(s->qp, &a, IBV_QP_STATE | IBV_QP_SQ_PSN |
+			  (uc ? 0 : IBV_QP_TIMEOUT | IBV_QP_RETRY_CNT |
+				    IBV_QP_RNR_RETRY |
+				    IBV_QP_MAX_QP_RD_ATOMIC)))
 		die("RTS");
 }
 
@@ -278,7 +288,7 @@ void pair_open_ex(struct side *a, struct side *b, int b_access,
 			die("create_cq with a channel on %s", db.name);
 	}
 	side_qp(a);
-	side_qp_srq(b, srq);
+	side_qp_srq(b, srq, IBV_QPT_RC);
 	oa.qp_access = ACC_REMOTE;
 	qp_connect(a, b->qp->qp_num, db.lid, &oa);
 	qp_connect(b, a->qp->qp_num, da.lid, o);

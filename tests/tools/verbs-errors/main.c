@@ -23,7 +23,11 @@
  * the buffer of the failed operation itself); the pages around each MR
  * must never change.  Also with traffic: a CQ armed for solicited
  * completions only, the SRQ limit event, resizing CQs that hold
- * completions.  NAMEs select cases by substring.
+ * completions.  And the two errors of UC and UD that cost one message,
+ * never the QP: a UC WRITE with a wrong rkey (dropped; the WRITE and the
+ * SEND after it arrive) and a UD datagram too big for its receive
+ * (IB_WC_LOC_LEN_ERR; the next datagram arrives).  NAMEs select cases by
+ * substring.
  *
  * kill-peer: B lives in a child process that is SIGKILLed in the middle
  * of a stream of WRITEs: A must get IB_WC_RETRY_EXC_ERR in bounded time.
@@ -132,6 +136,13 @@ static void run_cases(int argc, char **argv)
 				  IBV_WR_RDMA_READ, F_DEREG);
 	if (WANT("ebusy"))
 		case_busy();
+	if (WANT("uc-bad-rkey-write-then-write-send"))
+		case_uc_bad_rkey("uc-bad-rkey-write-then-write-send", 64, true);
+	if (WANT("uc-bad-rkey-multi-packet-write-then-send"))
+		case_uc_bad_rkey("uc-bad-rkey-multi-packet-write-then-send",
+				 200 << 10, false);
+	if (WANT("ud-datagram-too-big-for-recv"))
+		case_ud_too_big();
 #undef WANT
 }
 

@@ -112,6 +112,7 @@ uint64_t mra(struct side *s, size_t off);
 void side_open(struct side *s, struct dev *d, int access,
 	       size_t mr_len, unsigned int seed, uint8_t *ext);
 void side_qp(struct side *s);
+void side_qp_type(struct side *s, enum ibv_qp_type t);
 void side_close(struct side *s);
 void qp_connect(struct side *s, uint32_t rqpn, uint16_t rlid,
 		const struct qpopt *o);
@@ -211,6 +212,11 @@ int post_send_op(struct side *a, uint64_t id, enum ibv_wr_opcode op,
 int post_send_msg(struct side *a, uint64_t id, size_t off, uint32_t len);
 void case_rnr_late_recv(const char *name, uint32_t len, bool imm);
 void case_rnr_then_peer_gone(void);
+
+/* ---- uc.c, ud.c: errors that cost one message, never the QP ------------- */
+
+void case_uc_bad_rkey(const char *name, uint32_t bad_len, bool write_next);
+void case_ud_too_big(void);
 
 /* ---- notify.c: notification, SRQ limit, CQ resize ------------------------ */
 
