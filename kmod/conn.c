@@ -208,6 +208,7 @@ void tbib_conn_reset_rx(struct tbib_conn *c)
 	c->ack_pending = 0;
 	c->ack_now = false;
 	c->rx_err = false;
+	c->err_drain = false;
 	c->rnr_hold = false;
 	c->gap_ns = 0;
 }

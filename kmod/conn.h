@@ -76,8 +76,17 @@ struct tbib_peer;
 #define TBIB_RD_IVL		16
 /* Responder: executed READs/atomics remembered for duplicates. */
 #define TBIB_RESP_CACHE		32
+/*
+ * Responder: how far behind the expected PSN a duplicate request may be.
+ * A requester has at most TBIB_CONN_WIN PSNs in flight, so it never
+ * resends one further back; an older cache entry with the same PSN is
+ * from before a wrap of the 24-bit PSN and answers nothing.
+ */
+#define TBIB_RESP_DUP_WIN	TBIB_CONN_WIN
 /* Responder: READ responses waiting to be sent. */
 #define TBIB_RESP_JOBS		32
+/* Responder: READ response packets a fatal error sends from the softirq. */
+#define TBIB_RESP_FAIL_BUDGET	64
 /* Responder: look again this soon when no rail took a READ response. */
 #define TBIB_RESP_RETRY_NS	(200 * NSEC_PER_USEC)
 /* UD: the receive buffer starts with room for a GRH (IB). */
@@ -161,11 +170,14 @@ struct tbib_rd {
 struct tbib_rcache {
 	bool valid;
 	bool atomic;
+	u8 opcode;		/* atomic: TBIB_OP_CMP_SWP / FETCH_ADD */
 	u32 psn;
 	u32 rkey;
 	u32 len;		/* READ */
 	u32 base_off;		/* READ: message offset of va */
 	u64 va;
+	u64 swap_add;		/* atomic: the request's operands */
+	u64 compare;
 	u64 orig;		/* atomic: original value */
 	u32 msn;
 };
@@ -277,6 +289,13 @@ struct tbib_conn {
 	bool rx_err;			/* sent a fatal NAK: drop requests */
 	u8 err_syndrome;		/* ... that answer, repeated to a */
 	u32 err_psn;			/* resend of a request it refused */
+	/*
+	 * rx_err, but the READ responses queued before the refused request
+	 * still go out (from the work); then the NAK and the QP error
+	 * (err_event) follow.
+	 */
+	bool err_drain;
+	u8 err_event;			/* enum ib_event_type */
 	bool rnr_hold;			/* RNR NAK sent: no plain ACKs */
 	u64 rnr_nak_ns;			/* when it was (last) sent */
 	struct tbib_rcache cache[TBIB_RESP_CACHE];

@@ -33,7 +33,8 @@
  * read anew, as IB does), minus what a queued response of that READ is
  * still going to send (tbib_resp_read_trim: asking again for what is only
  * late must not double the load); a duplicate atomic gets the stored
- * original value, never a second execution.  READ responses are sent by
+ * original value, never a second execution, if it asks for exactly what
+ * that request did (else an invalid request).  READ responses are sent by
  * tbib_resp_tx, from this softirq for small ones and the QP's work for
  * the rest.
  */
@@ -86,6 +87,14 @@ static void tbib_rmsg_end(struct tbib_conn *c)
 	m->off = 0;
 }
 
+/* The fatal error's NAK and the QP error, after the READs before it. */
+static void tbib_resp_fail_end(struct tbib_conn *c, struct tbib_peer *peer)
+{
+	c->err_drain = false;
+	tbib_ack_send_nak(c, peer, c->err_syndrome, c->err_psn);
+	tbib_qp_error(c->qp, c->err_event);
+}
+
 /*
  * A fatal error of the responder.  RC: answer the READs accepted before
  * @psn, answer @psn with @syndrome (a NAK refusing it, or an ACK of the
@@ -107,20 +116,6 @@ static int tbib_resp_fail(struct tbib_conn *c, struct tbib_peer *peer,
 	pr_info_ratelimited("tbib: %s: QP %u: request PSN %u refused (AETH %#x, status %u)\n",
 			    tbib_dev_name(c->dev), c->qpn, psn, syndrome,
 			    wc_status);
-	/*
-	 * An HCA answers requests in order: the READs queued before the bad
-	 * request get their data before it is refused, and the requester
-	 * waits for that data before it fails the WQE the NAK names.  Send
-	 * it now, the QP error that follows forgets the queue.  (What cannot
-	 * go out now is lost, and the requester's retries run out.)
-	 */
-	if (c->type == IB_QPT_RC && peer && c->job_head != c->job_tail)
-		tbib_resp_tx(c, peer, UINT_MAX);
-	if (c->type == IB_QPT_RC) {
-		tbib_ack_send_nak(c, peer, syndrome, psn);
-		c->err_syndrome = syndrome;
-		c->err_psn = psn;
-	}
 	if (m->have_wqe && wc_status) {
 		memset(&wc, 0, sizeof(wc));
 		wc.status = wc_status;
@@ -133,7 +128,34 @@ static int tbib_resp_fail(struct tbib_conn *c, struct tbib_peer *peer,
 	}
 	tbib_rmsg_end(c);
 	c->rx_err = true;
-	tbib_qp_error(c->qp, event);
+	if (c->type != IB_QPT_RC) {
+		tbib_qp_error(c->qp, event);
+		return TBIB_RESP_STOP;
+	}
+	c->err_syndrome = syndrome;
+	c->err_psn = psn;
+	c->err_event = event;
+	/* nothing before @psn is acknowledged but by the answers below */
+	c->ack_pending = 0;
+	c->ack_now = false;
+	/*
+	 * An HCA answers requests in order: the READs queued before the bad
+	 * request get their data before it is refused, and the requester
+	 * waits for that data before it fails the WQE the NAK names.  A
+	 * peer can queue gigabytes of them (dozens of READs of up to 2 GiB),
+	 * so only a budget goes out from here; the QP's work sends the rest,
+	 * then the NAK, and only then does the QP go to ERROR (which forgets
+	 * the queue).  Meanwhile every request is dropped (rx_err).
+	 */
+	if (peer && c->job_head != c->job_tail) {
+		c->err_drain = true;
+		tbib_resp_tx(c, peer, TBIB_RESP_FAIL_BUDGET);
+		if (c->err_drain)
+			tbib_conn_kick(c);
+		return TBIB_RESP_STOP;
+	}
+	c->job_head = c->job_tail;
+	tbib_resp_fail_end(c, peer);
 	return TBIB_RESP_STOP;
 }
 
@@ -420,13 +442,23 @@ out:
 				  IB_WC_WITH_IMM);
 }
 
+/*
+ * The newest remembered READ or atomic with @psn, if @psn may still be a
+ * resend at all (TBIB_RESP_DUP_WIN): an entry of the same PSN from before
+ * the 24-bit PSN wrapped is another request.
+ */
 static struct tbib_rcache *tbib_cache_find(struct tbib_conn *c, u32 psn,
 					   bool atomic)
 {
+	s32 behind = tbib_psn_diff(tbib_rxwin_expected(c->rw), psn);
 	unsigned int i;
 
-	for (i = 0; i < TBIB_RESP_CACHE; i++) {
-		struct tbib_rcache *e = &c->cache[i];
+	if (behind <= 0 || behind > TBIB_RESP_DUP_WIN)
+		return NULL;
+	for (i = 1; i <= TBIB_RESP_CACHE; i++) {
+		struct tbib_rcache *e = &c->cache[(c->cache_next +
+						   TBIB_RESP_CACHE - i) %
+						  TBIB_RESP_CACHE];
 
 		if (e->valid && e->psn == psn && e->atomic == atomic)
 			return e;
@@ -529,6 +561,9 @@ static int tbib_resp_read(struct tbib_conn *c, struct tbib_peer *peer,
 
 	if (c->rmsg.kind != TBIB_RMSG_NONE)
 		return tbib_resp_inv_req(c, peer, psn);
+	/* no IB message is longer than 2^31 bytes, a READ neither */
+	if ((u64)p->bth.offset + len > TBIB_MAX_MSG_SIZE)
+		return tbib_resp_inv_req(c, peer, psn);
 	if (len) {
 		if (!(c->access & IB_ACCESS_REMOTE_READ))
 			return tbib_resp_access_err(c, peer, psn);
@@ -593,6 +628,11 @@ static int tbib_resp_atomic(struct tbib_conn *c, struct tbib_peer *peer,
 		return tbib_resp_inv_req(c, peer, psn);
 	c->msn++;
 	e = tbib_cache_add(c, psn, true);
+	e->opcode = p->bth.opcode;
+	e->rkey = a->rkey;
+	e->va = a->va;
+	e->swap_add = a->swap_add;
+	e->compare = p->bth.opcode == TBIB_OP_CMP_SWP ? a->compare : 0;
 	e->orig = orig;
 	tbib_resp_send_atomic_ack(c, peer, e);
 	return TBIB_RESP_NEXT;
@@ -718,8 +758,22 @@ static void tbib_resp_dup(struct tbib_conn *c, struct tbib_peer *peer,
 	case TBIB_OP_CMP_SWP:
 	case TBIB_OP_FETCH_ADD:
 		e = tbib_cache_find(c, p->bth.psn, true);
-		if (e)
-			tbib_resp_send_atomic_ack(c, peer, e);
+		if (!e)
+			return;
+		/*
+		 * The stored original value answers only the request that
+		 * produced it: a "duplicate" asking for something else is
+		 * an invalid request (IB), not that request's result.
+		 */
+		if (p->bth.opcode != e->opcode || p->atomic.rkey != e->rkey ||
+		    p->atomic.va != e->va ||
+		    p->atomic.swap_add != e->swap_add ||
+		    (p->bth.opcode == TBIB_OP_CMP_SWP &&
+		     p->atomic.compare != e->compare)) {
+			tbib_resp_inv_req(c, peer, p->bth.psn);
+			return;
+		}
+		tbib_resp_send_atomic_ack(c, peer, e);
 		return;
 	default:
 		tbib_ack_note(c, true);
@@ -741,7 +795,7 @@ void tbib_resp_rx(struct tbib_conn *c, struct tbib_rail *rail,
 		 * Until the QP is stopped (then tbib_linger_rx answers), a
 		 * resend of what the fatal NAK refused means it was lost.
 		 */
-		if (c->rx_err && c->type == IB_QPT_RC &&
+		if (c->rx_err && !c->err_drain && c->type == IB_QPT_RC &&
 		    tbib_linger_failed_match(c->err_psn, p->bth.psn)) {
 			tbib_ack_send_nak(c, peer, c->err_syndrome, c->err_psn);
 			tbib_stat_inc(&dev->stats, TBIB_A_STATS_TX_LINGER_ACK);
@@ -870,8 +924,12 @@ static int tbib_resp_read_pkt(struct tbib_conn *c, struct tbib_peer *peer,
 		kfree_skb(skb);
 		return err;
 	}
-	/* no rail free now: the same packet again later (no loss) */
-	if (tbib_spray_xmit(peer, skb, 0) == -ENOLINK)
+	/*
+	 * No rail free now, or the link refused it: the same packet again
+	 * later.  Never progress: a loop over a job whose every packet is
+	 * dropped would copy all of it for nothing.
+	 */
+	if (tbib_spray_xmit(peer, skb, 0) < 0)
 		return -EBUSY;
 	j->started = true;
 	j->va += len;
@@ -889,11 +947,17 @@ unsigned int tbib_resp_tx(struct tbib_conn *c, struct tbib_peer *peer,
 	bool crc;
 	int ret;
 
-	if (!c->rx_on || c->rx_err || !peer)
+	if (!c->rx_on || (c->rx_err && !c->err_drain))
 		return 0;
-	maxpay = tbib_conn_payload(peer, &crc);
-	if (!maxpay)
+	maxpay = peer ? tbib_conn_payload(peer, &crc) : 0;
+	if (!maxpay) {
+		/* a fatal error waits for none of it: no rail to the peer */
+		if (c->err_drain) {
+			c->job_head = c->job_tail;
+			tbib_resp_fail_end(c, peer);
+		}
 		return 0;
+	}
 	while (n < budget && c->job_head != c->job_tail) {
 		j = &c->jobs[c->job_head];
 		ret = tbib_resp_read_pkt(c, peer, j, maxpay, crc);
@@ -922,6 +986,8 @@ unsigned int tbib_resp_tx(struct tbib_conn *c, struct tbib_peer *peer,
 		if (ret > 0)
 			n++;
 	}
+	if (c->err_drain && c->job_head == c->job_tail)
+		tbib_resp_fail_end(c, peer);
 	return n;
 }
 

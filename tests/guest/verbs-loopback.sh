@@ -8,8 +8,9 @@
 #  1. tbib0 alone, no rail at all (port DOWN): the pingpongs (RC, UC, UD,
 #     SRQ), the integrity tool (every opcode, random sizes and layouts,
 #     every byte checked), ATOMIC WRITE (tests/tools/atomic-write.c),
-#     memory windows of both types (tests/tools/mw.c) and RDMA FLUSH
-#     (tests/tools/flush.c; kernels 6.2+);
+#     memory windows of both types (tests/tools/mw.c), RDMA FLUSH
+#     (tests/tools/flush.c; kernels 6.2+), atomics and READs across the
+#     24-bit PSN wrap (tests/tools/resp-inject.c wrap);
 #  2. tbib0 with rails to tbib1 (port ACTIVE): the error cases of
 #     verbs-errors with both ends on tbib0 (the IB completion status of
 #     every error path, and the UC and UD errors that must not stop the
@@ -57,6 +58,9 @@ xport_pp int 120 integrity -d tbib0 -p $port -n 200 -s 262144 -S 17 -w 20 -- \
 	{ xport_dump; fail "loopback integrity failed"; }
 assert_file_has /tmp/int.cli.log '^integrity: OK client' "integrity not OK"
 grep '^integrity' /tmp/int.cli.log
+
+log "loopback atomics and READs across the PSN wrap"
+check timeout 120 resp-inject -d tbib0 -D tbib0 wrap 0xfffff0 1000
 
 log "loopback ATOMIC WRITE"
 check timeout 120 atomic-write -a tbib0 -b tbib0 -n 200

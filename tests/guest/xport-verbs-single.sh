@@ -1,5 +1,5 @@
 #!/bin/bash
-# tbib-test: topology=single timeout=600
+# tbib-test: topology=single timeout=900
 #
 # rdma-core's pingpong examples between tbib0 and tbib1 in one VM: RC, UC,
 # UD and SRQ, several sizes, over ONE rail whose MTU is the one the README
@@ -7,7 +7,13 @@
 # IB MTU the port reports.  Then RDMA ATOMIC WRITE and FLUSH between them,
 # memory windows of tbib0 used from tbib1, and the UC and UD cases of
 # verbs-errors (a UC WRITE with a bad rkey drops that message only, a UD
-# datagram too big for its receive fails that receive only).
+# datagram too big for its receive fails that receive only).  Then a
+# hostile requester
+# (tests/tools/resp-inject.c, raw frames on va0 to QPs of tbib1): READs
+# longer than 2 GiB are invalid requests; a flood of queued READ data
+# before an invalid request does not lock up the CPU; duplicate atomics
+# across the PSN wrap get the right answer, and one with other operands
+# is an invalid request; and atomics and READs across the wrap with loss.
 . /tests/lib.sh
 . /tests/_xport-lib.sh
 
@@ -53,4 +59,16 @@ flush_test -a tbib0 -b tbib1
 check timeout 180 mw -a tbib0 -b tbib1
 # UC and UD errors that cost one message, never the QP, over 64 KiB frames
 check timeout 120 verbs-errors -a tbib0 -b tbib1 cases uc- ud-
+
+inj="resp-inject -d tbib1 -i va0 -m $(cat /sys/class/net/vb0/address) -L 0x11"
+log "READ requests longer than 2 GiB"
+check timeout 60 $inj bigread
+log "duplicate atomics across the PSN wrap, injected"
+check timeout 60 $inj atomic 0xfffff0
+log "30 READs of 64 MiB and duplicates queued before an invalid request"
+check timeout 400 $inj -D tbib0 flood 30 64 30
+log "atomics and READs across the PSN wrap, 3% loss"
+xport_netem_on "loss 3%" 0
+check timeout 300 resp-inject -d tbib1 -D tbib0 wrap 0xfffff0 1000
+xport_netem_off
 log "done"
