@@ -11,6 +11,7 @@
  */
 #include <linux/bug.h>
 #include <linux/module.h>
+#include <linux/preempt.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -24,22 +25,30 @@ MODULE_PARM_DESC(bug, "what goes wrong: warn (default) or uaf");
  */
 static noinline void tbib_warnmod_uaf(void)
 {
-	void *obj[8];
+	void *obj[16];
 	char *p;
 	int i;
 
-	p = kmalloc(96, GFP_KERNEL);
+	/*
+	 * On one CPU throughout: the freed object waits on this CPU's
+	 * freelist, and only an allocation here hands it out again (a
+	 * migration in between made 7.3 miss it once).
+	 */
+	preempt_disable();
+	p = kmalloc(96, GFP_ATOMIC);
 	if (!p)
-		return;
+		goto out;
 	kfree(p);
 	/* the bug: the freed object is written, over its poison */
 	OPTIMIZER_HIDE_VAR(p);
 	memset(p, 0x42, 8);
 	/* handing objects out again checks their poison */
 	for (i = 0; i < ARRAY_SIZE(obj); i++)
-		obj[i] = kmalloc(96, GFP_KERNEL);
+		obj[i] = kmalloc(96, GFP_ATOMIC);
 	for (i = 0; i < ARRAY_SIZE(obj); i++)
 		kfree(obj[i]);
+out:
+	preempt_enable();
 }
 
 static int __init tbib_warnmod_init(void)
