@@ -99,13 +99,7 @@ struct tbib_conn *tbib_conn_alloc(struct tbib_qp *qp)
 	return c;
 
 fail:
-	kvfree(c->rw);
-	kvfree(c->lost_why);
-	kvfree(c->sent_ns);
-	kvfree(c->store);
-	kvfree(c->tt);
-	kvfree(c->ring);
-	kfree(c);
+	tbib_conn_free(c);	/* the parts not allocated are NULL */
 	return NULL;
 }
 
